@@ -1,0 +1,56 @@
+using System.CommandLine;
+using Hangfire;
+using PolicyWatch.Host.Api;
+using PolicyWatch.Storage;
+
+namespace PolicyWatch.Host.Cli;
+
+/// <summary>`policywatch serve` (web + API + dashboard + workers) and `policywatch worker` (workers only).</summary>
+public static class ServeCommand
+{
+    public static Command Build()
+    {
+        var urls = new Option<string?>("--urls") { Description = "Listen addresses (default http://127.0.0.1:5080, setting Urls)" };
+        var noWorker = new Option<bool>("--no-worker") { Description = "Serve web and API only; leave jobs to `policywatch worker` processes" };
+        var serve = new Command("serve", "Run the web UI, HTTP API, Hangfire dashboard and background workers (the default)");
+        serve.Options.Add(urls);
+        serve.Options.Add(noWorker);
+        serve.SetAction(async (parse, ct) =>
+        {
+            await using var runtime = await AppRuntime.StartAsync(PolicyWatchCli.Globals(parse), ct);
+            var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+            runtime.Apply(builder);
+            builder.WebHost.UseUrls(parse.GetValue(urls) ?? builder.Configuration["Urls"] ?? "http://127.0.0.1:5080");
+            builder.Services.AddPolicyWatch(builder.Configuration);
+            builder.Services.AddPolicyWatchJobs(builder.Configuration, runWorkers: !parse.GetValue(noWorker));
+            builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+
+            var app = builder.Build();
+            await app.Services.GetRequiredService<Migrator>().MigrateAsync(ct);
+            app.MapHealthApi();
+            app.MapHangfireDashboard("/hangfire", new DashboardOptions { DisplayStorageConnectionString = false });
+            await app.RunAsync(ct);
+            return 0;
+        });
+        return serve;
+    }
+
+    public static Command BuildWorker()
+    {
+        var worker = new Command("worker", "Run background workers only (scale out by starting more on other machines)");
+        worker.SetAction(async (parse, ct) =>
+        {
+            await using var runtime = await AppRuntime.StartAsync(PolicyWatchCli.Globals(parse), ct);
+            var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
+            runtime.Apply(builder);
+            builder.Services.AddPolicyWatch(builder.Configuration);
+            builder.Services.AddPolicyWatchJobs(builder.Configuration, runWorkers: true);
+
+            using var host = builder.Build();
+            await host.Services.GetRequiredService<Migrator>().MigrateAsync(ct);
+            await host.RunAsync(ct);
+            return 0;
+        });
+        return worker;
+    }
+}

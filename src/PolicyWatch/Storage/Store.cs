@@ -1,0 +1,9 @@
+using Npgsql;
+
+namespace PolicyWatch.Storage;
+
+/// <summary>All of PolicyWatch's SQL, split into partial files per table (Store.*.cs).</summary>
+public sealed partial class Store(NpgsqlDataSource db)
+{
+    public NpgsqlDataSource DataSource => db;
+}
