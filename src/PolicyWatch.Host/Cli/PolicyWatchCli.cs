@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
+using Microsoft.Extensions.Options;
+using PolicyWatch.Storage;
 
 namespace PolicyWatch.Host.Cli;
 
@@ -55,7 +57,19 @@ public static class PolicyWatchCli
         // Ctrl-C / SIGTERM cancel the verb, so `finally` blocks (stopping the embedded cluster) still run
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
-        return await parse.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr, ProcessTerminationTimeout = null }, cts.Token);
+        try
+        {
+            return await parse.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr, ProcessTerminationTimeout = null, EnableDefaultExceptionHandler = false }, cts.Token);
+        }
+        catch (Exception e) when (e is PostgresNotInstalledException or OptionsValidationException or ConfigurationException)
+        {
+            await stderr.WriteLineAsync($"policywatch: {e.Message}");
+            return 1;
+        }
+        catch (OperationCanceledException) when (cts.IsCancellationRequested)
+        {
+            return 130;
+        }
 
         void OnSignal(PosixSignalContext context)
         {

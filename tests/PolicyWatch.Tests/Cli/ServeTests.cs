@@ -1,0 +1,30 @@
+using System.Net;
+using System.Text.Json;
+using PolicyWatch.Tests.Support;
+
+namespace PolicyWatch.Tests.Cli;
+
+[Collection("postgres")]
+public sealed class ServeTests(PostgresFixture pg)
+{
+    [Fact]
+    public async Task Serve_ConfiguredDatabase_AnswersHealthAndStopsOnSigint()
+    {
+        var port = Ports.FreeLoopbackPort();
+        await using var serve = PolicyWatchProcess.Start(["serve", "--urls", $"http://127.0.0.1:{port}"],
+            new Dictionary<string, string?> { ["ConnectionStrings__PolicyWatch"] = await pg.CreateDatabaseAsync(migrated: false) });
+        await serve.WaitForOutputAsync("Application started");
+
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        var health = await http.GetAsync("/health");
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        using var body = JsonDocument.Parse(await health.Content.ReadAsStringAsync());
+        Assert.Equal("Healthy", body.RootElement.GetProperty("status").GetString());
+        Assert.Contains("Applied migration 0001", serve.Output);
+        Assert.DoesNotContain("Password=", serve.Output, StringComparison.OrdinalIgnoreCase);
+
+        await serve.SignalAsync("INT");
+        await serve.WaitForExitAsync(TimeSpan.FromSeconds(60));
+        Assert.Equal(0, serve.ExitCode);
+    }
+}
