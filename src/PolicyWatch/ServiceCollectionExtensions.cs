@@ -1,7 +1,13 @@
+using System.Net;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Npgsql;
+using Polly;
+using PolicyWatch.Extract;
+using PolicyWatch.Fetch;
 using PolicyWatch.Storage;
 
 namespace PolicyWatch;
@@ -20,6 +26,54 @@ public static class ServiceCollectionExtensions
             .Build());
         services.AddSingleton<Store>();
         services.AddSingleton<Migrator>();
+        services.AddPolicyWatchFetching(config);
+        services.AddSingleton<ArticleExtractor>();
+        return services;
+    }
+
+    /// <summary>The HTTP stack: one named client with the address guard, manual redirects, and in-place retries of transient failures.</summary>
+    public static IServiceCollection AddPolicyWatchFetching(this IServiceCollection services, IConfiguration config)
+    {
+        services.AddOptions<FetchOptions>().Bind(config.GetSection("Fetch"))
+            .Validate(o => o.Timeout > TimeSpan.Zero && o.MaxBodyBytes > 0 && o.MaxRedirects >= 0 && o.MaxConcurrentPerHost > 0,
+                "Fetch: Timeout, MaxBodyBytes and MaxConcurrentPerHost must be positive")
+            .ValidateOnStart();
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<FetchOptions>>().Value);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<AddressGuard>();
+        services.AddSingleton<HostThrottle>();
+        services.AddSingleton<RobotsCache>();
+        services.AddSingleton<PageFetcher>();
+        var client = services.AddHttpClient(PageFetcher.ClientName, c => c.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(sp =>
+            {
+                var options = sp.GetRequiredService<FetchOptions>();
+                return new SocketsHttpHandler
+                {
+                    AllowAutoRedirect = false,
+                    AutomaticDecompression = DecompressionMethods.All,
+                    ConnectCallback = sp.GetRequiredService<AddressGuard>().ConnectAsync,
+                    ConnectTimeout = options.ConnectTimeout,
+                    UseProxy = false,
+                    UseCookies = false,
+                    PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+                    MaxConnectionsPerServer = Math.Max(2, options.MaxConcurrentPerHost),
+                };
+            });
+        client.AddResilienceHandler("fetch", (pipeline, context) =>
+        {
+            var options = context.ServiceProvider.GetRequiredService<FetchOptions>();
+            if (options.Retries <= 0) return;
+            pipeline.AddRetry(new HttpRetryStrategyOptions
+            {
+                MaxRetryAttempts = options.Retries,
+                Delay = options.RetryDelay,
+                BackoffType = Polly.DelayBackoffType.Exponential,
+                UseJitter = true,
+                ShouldRetryAfterHeader = true,
+                ShouldHandle = args => ValueTask.FromResult(PageFetcher.IsTransient(args.Outcome.Result, args.Outcome.Exception, options)),
+            });
+        });
         return services;
     }
 }

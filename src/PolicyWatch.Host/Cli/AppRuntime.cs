@@ -47,6 +47,25 @@ public sealed class AppRuntime : IAsyncDisposable
         return new AppRuntime(BuildConfiguration(global, overrides), bootstrapLogs, embedded, dataDir);
     }
 
+    /// <summary>Configuration without a database, for verbs that only fetch or compute.</summary>
+    public static Task<AppRuntime> StartWithoutDatabaseAsync(GlobalOptions global)
+    {
+        var config = BuildConfiguration(global, overrides: []);
+        var logs = LoggerFactory.Create(b => ConfigureLogging(b, config, toStandardError: true));
+        var dataDir = Path.GetFullPath(global.DataDir ?? config["DataDir"] ?? LocalPostgres.DefaultDataDir());
+        return Task.FromResult(new AppRuntime(config, logs, null, dataDir));
+    }
+
+    /// <summary>Just the HTTP stack.</summary>
+    public ServiceProvider BuildFetchServices()
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton(Configuration);
+        services.AddLogging(b => ConfigureLogging(b, Configuration, toStandardError: true));
+        services.AddPolicyWatchFetching(Configuration);
+        return services.BuildServiceProvider();
+    }
+
     /// <summary>Services for a one-shot command: the pipeline plus logging to standard error (stdout carries results).</summary>
     public ServiceProvider BuildServices(Action<IServiceCollection>? configure = null)
     {

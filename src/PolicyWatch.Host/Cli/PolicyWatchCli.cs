@@ -30,6 +30,7 @@ public static class PolicyWatchCli
         root.Subcommands.Add(ServeCommand.Build());
         root.Subcommands.Add(ServeCommand.BuildWorker());
         root.Subcommands.Add(DbCommands.Build());
+        root.Subcommands.Add(ExtractCommand.Build());
         return root;
     }
 

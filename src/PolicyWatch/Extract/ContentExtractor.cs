@@ -1,0 +1,345 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using AngleSharp.Dom;
+using AngleSharp.Html.Dom;
+
+namespace PolicyWatch.Extract;
+
+/// <summary>
+/// Main-content detection. Precision first, with fallbacks: strip what is never article text, then take an
+/// explicit article-body container, else the &lt;article&gt; element, else the block Readability-style scoring
+/// picks (text length, commas, link density, class hints); render it block by block, dropping link-heavy and
+/// boilerplate blocks; and check the result against the alternatives before trusting it.
+/// </summary>
+internal static partial class ContentExtractor
+{
+    private static readonly HashSet<string> Drop =
+    [
+        "script", "style", "noscript", "template", "svg", "canvas", "iframe", "object", "embed", "button", "input", "select",
+        "textarea", "option", "dialog", "nav", "aside", "footer", "link", "meta", "map", "audio", "video", "picture", "img", "figcaption", "menu",
+    ];
+
+    private static readonly HashSet<string> Blocks =
+    [
+        "p", "div", "section", "article", "main", "header", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "dl", "dt", "dd",
+        "blockquote", "pre", "table", "thead", "tbody", "tfoot", "tr", "td", "th", "caption", "figure", "address", "hr", "form", "fieldset",
+        "center", "details", "summary",
+    ];
+
+    public static (string Body, string Method) Extract(IHtmlDocument doc, string? title)
+    {
+        var body = doc.Body;
+        if (body is null) return ("", "none");
+        Clean(body);
+
+        var scored = BestScored(body);
+        var explicitNodes = ExplicitBodies(body);
+        var article = BestArticleElement(body);
+
+        var candidates = new List<(IReadOnlyList<IElement> Nodes, string Method)>();
+        if (explicitNodes.Count > 0) candidates.Add((explicitNodes, "article-body"));
+        if (article is not null) candidates.Add(([article], "article-element"));
+        if (scored is not null) candidates.Add((WithSiblings(scored), "scored"));
+
+        var rendered = candidates.Select(c => (Text: Render(c.Nodes, title), c.Method)).ToList();
+        var longest = rendered.Count == 0 ? 0 : rendered.Max(r => r.Text.Length);
+        foreach (var (text, method) in rendered)
+        {
+            // precision first, unless a container holds far less than another method found (a teaser box, a split body)
+            if (text.Length >= 200 && text.Length >= longest * 0.45) return (text, method);
+        }
+        var fallback = Render(body.QuerySelectorAll("p").Where(p => Text.Collapse(p.TextContent).Length >= 60).ToList(), title);
+        var best = rendered.OrderByDescending(r => r.Text.Length).FirstOrDefault();
+        if (best.Text is not null && best.Text.Length >= fallback.Length) return (best.Text, best.Method);
+        return (fallback, "paragraphs");
+    }
+
+    /// <summary>Removes what is never article text: scripts, navigation, forms, hidden and boilerplate-classed elements.</summary>
+    private static void Clean(IElement root)
+    {
+        var total = Math.Max(1, Text.Collapse(root.TextContent).Length);
+        var remove = new List<IElement>();
+        foreach (var e in Descendants(root))
+        {
+            var tag = e.LocalName;
+            if (Drop.Contains(tag) || e.HasAttribute("hidden") || e.GetAttribute("aria-hidden") == "true"
+                || IsHiddenByStyle(e) || e.GetAttribute("role") is "navigation" or "banner" or "complementary" or "contentinfo" or "dialog" or "search" or "menu")
+            {
+                remove.Add(e);
+                continue;
+            }
+            if (tag is "html" or "body" or "main" or "article") continue;
+            if (IsIconGlyph(e)) { remove.Add(e); continue; }
+            var hints = ClassAndId(e);
+            if (hints.Length == 0) continue;
+            if (Negative().IsMatch(hints) && !BodyHint().IsMatch(hints) && e.GetAttribute("itemprop") != "articleBody")
+            {
+                // a wrapper with an unlucky class name can hold the whole page; never drop most of the text
+                var share = Text.Collapse(e.TextContent).Length / (double)total;
+                if (share < 0.4) remove.Add(e);
+            }
+        }
+        foreach (var e in remove) e.Remove();
+
+        foreach (var header in root.QuerySelectorAll("header").ToList())
+        {
+            var paragraphs = header.QuerySelectorAll("p").Count(p => Text.Collapse(p.TextContent).Length > 120);
+            if (paragraphs < 2) header.Remove();
+        }
+    }
+
+    private static bool IsHiddenByStyle(IElement e)
+    {
+        var style = e.GetAttribute("style");
+        return style is not null && HiddenStyle().IsMatch(style);
+    }
+
+    /// <summary>Icon-font ligatures (material icons etc.) render as words like "check_circle" in text.</summary>
+    private static bool IsIconGlyph(IElement e)
+    {
+        if (e.LocalName is not ("i" or "span")) return false;
+        var cls = e.GetAttribute("class");
+        if (cls is null || !IconClass().IsMatch(cls)) return false;
+        var text = e.TextContent.Trim();
+        return text.Length < 40 && !text.Contains(' ');
+    }
+
+    private static List<IElement> ExplicitBodies(IElement root)
+    {
+        var found = Descendants(root)
+            .Where(e => e.GetAttribute("itemprop") == "articleBody" || BodyContainer().IsMatch(ClassAndId(e)))
+            .Where(e => ParagraphChars(e) >= 150)
+            .ToList();
+        // keep outermost only: containers inside containers are the same text
+        var outer = found.Where(e => !found.Any(o => o != e && o.Contains(e))).ToList();
+        if (outer.Count <= 1) return outer;
+        // several sibling containers (a body split by ads) are one article; unrelated ones are not
+        var best = outer.OrderByDescending(ParagraphChars).First();
+        return outer.Where(e => e == best || (e.ParentElement is not null && e.ParentElement == best.ParentElement && ParagraphChars(e) > 0)).ToList();
+    }
+
+    private static IElement? BestArticleElement(IElement root)
+    {
+        var articles = root.QuerySelectorAll("article").ToList();
+        if (articles.Count == 0) return null;
+        var best = articles.OrderByDescending(ParagraphChars).First();
+        return ParagraphChars(best) >= 150 ? best : null;
+    }
+
+    private static int ParagraphChars(IElement e) =>
+        e.QuerySelectorAll("p, pre, blockquote").Where(p => !p.Ancestors<IElement>().Any(a => a.LocalName is "p" && e.Contains(a) && a != e))
+            .Sum(p => Text.Collapse(p.TextContent).Length)
+        + (e.LocalName == "p" ? Text.Collapse(e.TextContent).Length : 0);
+
+    /// <summary>Readability-style scoring: paragraphs vote for their parent and grandparent.</summary>
+    private static IElement? BestScored(IElement root)
+    {
+        var scores = new Dictionary<IElement, double>();
+        foreach (var p in Descendants(root).Where(IsParagraphLike))
+        {
+            var text = Text.Collapse(p.TextContent);
+            if (text.Length < 25) continue;
+            var score = 1 + text.Count(c => c is ',' or '，' or '、') + Math.Min(text.Length / 100.0, 3);
+            var level = 0;
+            for (var a = p.ParentElement; a is not null && level < 3; a = a.ParentElement, level++)
+            {
+                if (!scores.ContainsKey(a)) scores[a] = InitialScore(a);
+                scores[a] += score / (level == 0 ? 1 : level * 2);
+            }
+        }
+        IElement? best = null;
+        var bestScore = 0.0;
+        foreach (var (e, s) in scores)
+        {
+            var final = s * (1 - LinkDensity(e));
+            if (final > bestScore) { best = e; bestScore = final; }
+        }
+        // a lone child holding all the text is the same candidate, one level up includes its headings
+        while (best?.ParentElement is { } parent && parent.LocalName != "body" && parent.Children.Length == 1)
+            best = parent;
+        return best;
+    }
+
+    private static bool IsParagraphLike(IElement e) =>
+        e.LocalName is "p" or "pre" or "td" or "blockquote"
+        || (e.LocalName is "div" or "section" && !e.Children.Any(c => Blocks.Contains(c.LocalName)) && e.TextContent.Length > 0);
+
+    private static double InitialScore(IElement e)
+    {
+        var score = e.LocalName switch
+        {
+            "div" or "article" or "main" or "section" => 5,
+            "pre" or "td" or "blockquote" => 3,
+            "address" or "ol" or "ul" or "dl" or "dd" or "dt" or "li" or "form" => -3,
+            "h1" or "h2" or "h3" or "h4" or "h5" or "h6" or "th" => -5,
+            _ => 0,
+        };
+        var hints = ClassAndId(e);
+        if (hints.Length > 0)
+        {
+            if (Negative().IsMatch(hints)) score -= 25;
+            if (Positive().IsMatch(hints)) score += 25;
+        }
+        return score;
+    }
+
+    /// <summary>The top candidate plus siblings that look like more of the same article.</summary>
+    private static IReadOnlyList<IElement> WithSiblings(IElement top)
+    {
+        if (top.ParentElement is not { } parent) return [top];
+        var topChars = ParagraphChars(top);
+        var nodes = new List<IElement>();
+        foreach (var sibling in parent.Children)
+        {
+            if (sibling == top) { nodes.Add(sibling); continue; }
+            var text = Text.Collapse(sibling.TextContent);
+            var density = LinkDensity(sibling);
+            var sameClass = sibling.ClassName is { Length: > 0 } c && c == top.ClassName;
+            if ((sibling.LocalName == "p" && text.Length > 80 && density < 0.25)
+                || (sameClass && ParagraphChars(sibling) > topChars * 0.1 && density < 0.3))
+                nodes.Add(sibling);
+        }
+        return nodes;
+    }
+
+    private sealed class Block
+    {
+        public StringBuilder Text { get; } = new();
+        public int LinkChars { get; set; }
+        public string Tag { get; set; } = "p";
+    }
+
+    /// <summary>Text of the nodes, block by block (iteratively: pages nest thousands deep), boilerplate blocks dropped.</summary>
+    internal static string Render(IReadOnlyList<IElement> nodes, string? title)
+    {
+        var blocks = new List<Block>();
+        var current = new Block();
+        void Flush(string nextTag)
+        {
+            if (current.Text.Length > 0) blocks.Add(current);
+            current = new Block { Tag = nextTag };
+        }
+
+        foreach (var node in nodes)
+        {
+            Flush(node.LocalName);
+            var stack = new Stack<(INode Node, bool Exit, bool InLink)>();
+            stack.Push((node, false, false));
+            while (stack.Count > 0)
+            {
+                var (n, exit, inLink) = stack.Pop();
+                if (n is IElement el)
+                {
+                    var tag = el.LocalName;
+                    if (exit)
+                    {
+                        if (Blocks.Contains(tag)) Flush("p");
+                        continue;
+                    }
+                    if (tag == "br") { AppendBreak(current); continue; }
+                    if (Blocks.Contains(tag)) Flush(tag);
+                    stack.Push((n, true, inLink));
+                    var link = inLink || tag == "a";
+                    for (var i = n.ChildNodes.Length - 1; i >= 0; i--)
+                        stack.Push((n.ChildNodes[i], false, link));
+                }
+                else if (n is IText t)
+                {
+                    var before = current.Text.Length;
+                    AppendText(current, t.Data);
+                    if (inLink) current.LinkChars += current.Text.Length - before;
+                }
+            }
+            Flush("p");
+        }
+
+        var sb = new StringBuilder();
+        var normalizedTitle = title is null ? null : Text.Collapse(title);
+        foreach (var b in blocks)
+        {
+            var text = TrimLines(b.Text.ToString());
+            if (text.Length == 0) continue;
+            if (normalizedTitle is not null && sb.Length == 0 && string.Equals(text, normalizedTitle, StringComparison.OrdinalIgnoreCase)) continue;
+            var density = b.LinkChars / (double)Math.Max(1, b.Text.Length);
+            if (density > 0.6 && text.Length < 400) continue;
+            if (text.Length < 120 && Boilerplate().IsMatch(text)) continue;
+            if (sb.Length > 0) sb.Append("\n\n");
+            sb.Append(text);
+        }
+        return sb.ToString();
+    }
+
+    private static void AppendText(Block block, string data)
+    {
+        var sb = block.Text;
+        foreach (var c in data)
+        {
+            if (char.IsWhiteSpace(c) || c == '\u00a0')
+            {
+                if (sb.Length > 0 && sb[^1] != ' ' && sb[^1] != '\n') sb.Append(' ');
+            }
+            else if (c != '\u200b' && c != '\u00ad')
+            {
+                sb.Append(c);
+            }
+        }
+    }
+
+    private static void AppendBreak(Block block)
+    {
+        var sb = block.Text;
+        while (sb.Length > 0 && sb[^1] == ' ') sb.Length--;
+        if (sb.Length > 0 && sb[^1] != '\n') sb.Append('\n');
+    }
+
+    private static string TrimLines(string s) =>
+        string.Join('\n', s.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0));
+
+    private static double LinkDensity(IElement e)
+    {
+        var total = e.TextContent.Length;
+        if (total == 0) return 0;
+        var links = e.QuerySelectorAll("a").Sum(a => a.TextContent.Length);
+        return Math.Min(1, links / (double)total);
+    }
+
+    private static string ClassAndId(IElement e)
+    {
+        var cls = e.GetAttribute("class");
+        var id = e.GetAttribute("id");
+        return cls is null ? id ?? "" : id is null ? cls : cls + " " + id;
+    }
+
+    private static IEnumerable<IElement> Descendants(IElement root)
+    {
+        var stack = new Stack<IElement>();
+        stack.Push(root);
+        while (stack.Count > 0)
+        {
+            var e = stack.Pop();
+            if (e != root) yield return e;
+            for (var i = e.Children.Length - 1; i >= 0; i--) stack.Push(e.Children[i]);
+        }
+    }
+
+    [GeneratedRegex(@"(^|[\s_-])(comments?|disqus|share|sharing|social|sociable|related|recommend(ed|ations)?|newsletter|subscribe|subscription|signup|sign-up|promo|advert(isement)?|ads?|adslot|ad-slot|sponsor(ed)?|cookie|consent|gdpr|banner|sidebar|breadcrumbs?|pagination|pager|popup|modal|overlay|paywall|tags?|taglist|author-bio|bio|toolbar|menu|masthead|skip|print|most-popular|popular|trending|outbrain|taboola|footer|header|nav|navbar|navigation|widget|read-more|also-read|more-stories|caption|credits?|byline|dateline|meta|timestamp|rating|reactions|follow|donate|cta|jump-link)($|[\s_-])", RegexOptions.IgnoreCase)]
+    private static partial Regex Negative();
+
+    [GeneratedRegex(@"(^|[\s_-])(article|body|content|entry|main|page|post|text|blog|story|hentry)($|[\s_-])", RegexOptions.IgnoreCase)]
+    private static partial Regex Positive();
+
+    [GeneratedRegex(@"(^|[\s_-])((article|story|post|entry|blog|news|rich)[-_]?(body|content|text|copy)|articlebody|storytext|story-body|post-body|entry-content|article__body|article-body|body-text|main-text|article-text)($|[\s_-])", RegexOptions.IgnoreCase)]
+    private static partial Regex BodyHint();
+
+    [GeneratedRegex(@"(^|\s)((article|story|post|entry|blog)[-_]{0,2}(body|content|text)|articlebody|storytext|story-body|entry-content|post-body|body-text|article-text)(__inner|-inner|_inner)?($|\s)", RegexOptions.IgnoreCase)]
+    private static partial Regex BodyContainer();
+
+    [GeneratedRegex(@"display\s*:\s*none|visibility\s*:\s*hidden", RegexOptions.IgnoreCase)]
+    private static partial Regex HiddenStyle();
+
+    [GeneratedRegex(@"(^|[\s_-])(icon|icons|material-icons|material-symbols[\w-]*|glyphicon|fa|fas|far|fab)($|[\s_-])", RegexOptions.IgnoreCase)]
+    private static partial Regex IconClass();
+
+    [GeneratedRegex(@"^(advertisement|advert|sponsored|share( this( article| story)?)?|share on \w+|read more|continue reading|related( articles| stories)?:?|sign up\b.*|subscribe\b.*|follow us\b.*|click here\b.*|(all )?rights reserved.*|©.*|copyright ©?.*|skip to (main )?content|back to top|loading\.*|recommended( for you)?|more from .{0,40}|by [\p{L} .'-]{3,40}|(published|updated|posted)( on)?:? .{0,40}|\d+ (min|minute)s? read)$", RegexOptions.IgnoreCase)]
+    private static partial Regex Boilerplate();
+}
