@@ -1,5 +1,9 @@
 using Hangfire;
 using Hangfire.PostgreSql;
+using Microsoft.Extensions.Options;
+using PolicyWatch.Feeds;
+using PolicyWatch.Jobs;
+using PolicyWatch.Storage;
 
 namespace PolicyWatch.Host;
 
@@ -26,12 +30,17 @@ public static class JobsSetup
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings()
             .UsePostgreSqlStorage(o => o.UseNpgsqlConnection(connectionString), storageOptions));
+        services.AddTransient<PollDueSourcesJob>();
+        services.AddTransient<PollSourceJob>();
+        services.AddTransient<ProcessArticleJob>();
+        services.AddTransient<SweepPendingArticlesJob>();
+        services.AddHostedService<StartupTasks>();
         if (runWorkers)
         {
             services.AddHangfireServer(o =>
             {
                 o.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}";
-                o.Queues = config.GetSection("Hangfire:Queues").Get<string[]>() ?? Queues.All;
+                o.Queues = config.GetSection("Hangfire:Queues").Get<string[]>() ?? JobQueues.All;
                 o.WorkerCount = config.GetValue("Hangfire:WorkerCount", Math.Max(4, Environment.ProcessorCount * 2));
                 o.SchedulePollingInterval = config.GetValue("Hangfire:SchedulePollingInterval", TimeSpan.FromSeconds(5));
                 o.ShutdownTimeout = TimeSpan.FromSeconds(20);
@@ -39,14 +48,27 @@ public static class JobsSetup
         }
         return services;
     }
+
+    /// <summary>Resolves the feeds file: as given if absolute or present in the working directory, else beside the executable.</summary>
+    public static string ResolveFeedsFile(string path) =>
+        Path.IsPathRooted(path) || File.Exists(path) ? Path.GetFullPath(path) : Path.Combine(AppContext.BaseDirectory, path);
 }
 
-/// <summary>Hangfire queues, in priority order: feed polling must not wait behind a backlog of article fetches.</summary>
-public static class Queues
+/// <summary>At start: migrate, sync feeds.json into `sources`, and register the recurring jobs (in this one place).</summary>
+internal sealed class StartupTasks(Migrator migrator, Store store, IRecurringJobManager recurring, IOptions<IngestOptions> ingest, ILogger<StartupTasks> log) : IHostedService
 {
-    public const string Poll = "poll";
-    public const string Fetch = "fetch";
-    public const string Digest = "digest";
-    public const string Default = "default";
-    public static readonly string[] All = [Digest, Poll, Fetch, Default];
+    public async Task StartAsync(CancellationToken ct)
+    {
+        await migrator.MigrateAsync(ct);
+        var file = JobsSetup.ResolveFeedsFile(ingest.Value.FeedsFile);
+        var sources = FeedCatalog.Load(file);
+        var sync = await store.SyncSourcesAsync(sources, ct);
+        log.LogInformation("Sources from {File}: {Count} defined, {Added} added, {Updated} updated, {Disabled} disabled",
+            file, sources.Count, sync.Added, sync.Updated, sync.Disabled);
+
+        recurring.AddOrUpdate<PollDueSourcesJob>("poll-due-sources", j => j.RunAsync(CancellationToken.None), ingest.Value.PollCron);
+        recurring.AddOrUpdate<SweepPendingArticlesJob>("sweep-pending", j => j.RunAsync(CancellationToken.None), ingest.Value.SweepCron);
+    }
+
+    public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
 }

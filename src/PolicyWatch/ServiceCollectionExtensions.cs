@@ -8,6 +8,7 @@ using Npgsql;
 using Polly;
 using PolicyWatch.Extract;
 using PolicyWatch.Fetch;
+using PolicyWatch.Jobs;
 using PolicyWatch.Storage;
 
 namespace PolicyWatch;
@@ -28,6 +29,15 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<Migrator>();
         services.AddPolicyWatchFetching(config);
         services.AddSingleton<ArticleExtractor>();
+
+        services.AddOptions<IngestOptions>().Bind(config.GetSection("Ingest"))
+            .Validate(o => o.MaxAttempts > 0 && o.ClaimLease > TimeSpan.Zero, "Ingest: MaxAttempts and ClaimLease must be positive")
+            .ValidateOnStart();
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<IngestOptions>>().Value);
+        services.AddSingleton<ArticleTagger>();
+        services.AddSingleton<SourcePoller>();
+        services.AddSingleton<ArticleProcessor>();
+        services.AddSingleton<Ingester>();
         return services;
     }
 

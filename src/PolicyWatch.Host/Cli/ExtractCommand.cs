@@ -18,6 +18,8 @@ public static class ExtractCommand
         DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
     };
 
+    internal static readonly JsonSerializerOptions JsonLine = new(Json) { WriteIndented = false };
+
     public static Command Build()
     {
         var input = new Argument<string?>("input") { Description = "An HTML or PDF file, or an http(s) URL to fetch", Arity = ArgumentArity.ZeroOrOne };

@@ -30,6 +30,9 @@ public static class PolicyWatchCli
         root.Subcommands.Add(ServeCommand.Build());
         root.Subcommands.Add(ServeCommand.BuildWorker());
         root.Subcommands.Add(DbCommands.Build());
+        root.Subcommands.Add(IngestCommands.BuildIngest());
+        root.Subcommands.Add(IngestCommands.BuildSources());
+        root.Subcommands.Add(IngestCommands.BuildArticles());
         root.Subcommands.Add(ExtractCommand.Build());
         return root;
     }

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using Hangfire;
 using PolicyWatch.Host.Api;
-using PolicyWatch.Storage;
 
 namespace PolicyWatch.Host.Cli;
 
@@ -26,7 +25,6 @@ public static class ServeCommand
             builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
 
             var app = builder.Build();
-            await app.Services.GetRequiredService<Migrator>().MigrateAsync(ct);
             app.MapHealthApi();
             app.MapHangfireDashboard("/hangfire", new DashboardOptions { DisplayStorageConnectionString = false });
             await app.RunAsync(ct);
@@ -47,7 +45,6 @@ public static class ServeCommand
             builder.Services.AddPolicyWatchJobs(builder.Configuration, runWorkers: true);
 
             using var host = builder.Build();
-            await host.Services.GetRequiredService<Migrator>().MigrateAsync(ct);
             await host.RunAsync(ct);
             return 0;
         });

@@ -57,19 +57,22 @@ internal static partial class ContentExtractor
     /// <summary>Removes what is never article text: scripts, navigation, forms, hidden and boilerplate-classed elements.</summary>
     private static void Clean(IElement root)
     {
-        var total = Math.Max(1, Text.Collapse(root.TextContent).Length);
         var remove = new List<IElement>();
         foreach (var e in Descendants(root))
         {
-            var tag = e.LocalName;
-            if (Drop.Contains(tag) || e.HasAttribute("hidden") || e.GetAttribute("aria-hidden") == "true"
-                || IsHiddenByStyle(e) || e.GetAttribute("role") is "navigation" or "banner" or "complementary" or "contentinfo" or "dialog" or "search" or "menu")
-            {
+            if (Drop.Contains(e.LocalName) || e.HasAttribute("hidden") || e.GetAttribute("aria-hidden") == "true"
+                || IsHiddenByStyle(e) || e.GetAttribute("role") is "navigation" or "banner" or "complementary" or "contentinfo" or "dialog" or "search" or "menu"
+                || IsIconGlyph(e))
                 remove.Add(e);
-                continue;
-            }
-            if (tag is "html" or "body" or "main" or "article") continue;
-            if (IsIconGlyph(e)) { remove.Add(e); continue; }
+        }
+        foreach (var e in remove) e.Remove();
+        remove.Clear();
+
+        // measured after scripts and styles are gone, which can outweigh the visible text many times
+        var total = Math.Max(1, Text.Collapse(root.TextContent).Length);
+        foreach (var e in Descendants(root))
+        {
+            if (e.LocalName is "html" or "body" or "main" or "article") continue;
             var hints = ClassAndId(e);
             if (hints.Length == 0) continue;
             if (Negative().IsMatch(hints) && !BodyHint().IsMatch(hints) && e.GetAttribute("itemprop") != "articleBody")

@@ -63,7 +63,8 @@ public static class FeedParser
         foreach (var e in array.EnumerateArray())
         {
             if (e.ValueKind != JsonValueKind.Object) continue;
-            var link = Str(e, "url") ?? Str(e, "external_url") ?? Str(e, "id");
+            // ids are opaque unless they are absolute URLs
+            var link = Str(e, "url") ?? Str(e, "external_url") ?? (Uri.TryCreate(Str(e, "id"), UriKind.Absolute, out var idUrl) ? idUrl.AbsoluteUri : null);
             if (ResolveHttp(baseUrl, link) is not { } url) continue;
             items.Add(new FeedItem(url, Clean(Str(e, "title")), Dates.Parse(Str(e, "date_published")), Dates.Parse(Str(e, "date_modified")),
                 Clean(Str(e, "summary") ?? Str(e, "content_text"))));

@@ -10,13 +10,23 @@ CREATE TABLE sources (
     language         text,
     enabled          boolean     NOT NULL DEFAULT true,
     poll_interval    interval    NOT NULL DEFAULT interval '1 hour',
+    weight           real        NOT NULL DEFAULT 1,
     config           jsonb       NOT NULL DEFAULT '{}'::jsonb,
+    -- adaptive schedule: the interval in force now, between a floor and a ceiling derived from poll_interval
+    current_interval interval    NOT NULL DEFAULT interval '1 hour',
     next_poll_at     timestamptz NOT NULL DEFAULT now(),
     last_polled_at   timestamptz,
     last_success_at  timestamptz,
     last_new_item_at timestamptz,
+    avg_item_gap     interval,
+    -- conditional GET state; validators_ignored once the server was caught answering 304 for changed content
     etag             text,
     last_modified    text,
+    feed_hash        text,
+    not_modified_streak integer  NOT NULL DEFAULT 0,
+    last_full_fetch_at timestamptz,
+    validators_ignored boolean   NOT NULL DEFAULT false,
+    items_total      bigint      NOT NULL DEFAULT 0,
     error_count      integer     NOT NULL DEFAULT 0,
     last_error       text,
     healthy          boolean     NOT NULL DEFAULT true,
@@ -40,19 +50,32 @@ CREATE TABLE articles (
     fetched_at        timestamptz,
     language          text,
     site_name         text,
-    content_type      text,
+    content_kind      text,
+    page_count        integer,
+    image_url         text,
     body              text,
     extraction_method text,
     status            text        NOT NULL DEFAULT 'pending'
                       CHECK (status IN ('pending', 'processed', 'failed', 'skipped')),
     error             text,
     attempts          integer     NOT NULL DEFAULT 0,
+    -- a worker's lease while it fetches; another worker skips the article until it lapses
+    claimed_until     timestamptz,
+    next_attempt_at   timestamptz NOT NULL DEFAULT now(),
     discovered_at     timestamptz NOT NULL DEFAULT now(),
     updated_at        timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX articles_source_published_idx ON articles (source_id, published_at DESC);
 CREATE INDEX articles_published_idx ON articles (published_at DESC);
-CREATE INDEX articles_unfinished_idx ON articles (status, discovered_at) WHERE status IN ('pending', 'failed');
+CREATE INDEX articles_pending_idx ON articles (next_attempt_at) WHERE status = 'pending';
+
+-- Every URL known to lead to an article (feed links, redirect targets, canonical URLs): a feed listing any of
+-- them again is recognised without a fetch, and a page whose canonical URL is already stored merges into it.
+CREATE TABLE article_urls (
+    url        text   PRIMARY KEY,
+    article_id bigint NOT NULL REFERENCES articles (id) ON DELETE CASCADE
+);
+CREATE INDEX article_urls_article_idx ON article_urls (article_id);
 
 -- Topic tags; each records the model that produced it so re-tagging can find stale ones.
 CREATE TABLE article_topics (

@@ -1,0 +1,68 @@
+using Microsoft.Extensions.Logging;
+using PolicyWatch.Extract;
+using PolicyWatch.Fetch;
+using PolicyWatch.Model;
+using PolicyWatch.Storage;
+
+namespace PolicyWatch.Jobs;
+
+public enum ProcessOutcome { Stored, Merged, Skipped, TemporaryFailure, Failed }
+
+/// <summary>Fetches, extracts, tags and stores one article. Reentrant: a second run of a finished article does nothing.</summary>
+public sealed class ArticleProcessor(Store store, PageFetcher fetcher, ArticleExtractor extractor, ArticleTagger tagger, IngestOptions options, TimeProvider clock, ILogger<ArticleProcessor> log)
+{
+    public async Task<ProcessOutcome> ProcessAsync(long articleId, CancellationToken ct)
+    {
+        var claim = await DbRetry.RunAsync(() => store.ClaimArticleAsync(articleId, options.ClaimLease, ct), ct);
+        if (claim is null) return ProcessOutcome.Skipped; // done already, or another worker has it
+
+        var page = await fetcher.FetchAsync(new Uri(claim.Url), new FetchRequest(), ct);
+        if (!page.IsSuccess)
+            return await FailAsync(claim, page.Error ?? "fetch failed", page.Outcome == FetchOutcome.PermanentFailure, page.RetryAfter, ct);
+
+        var article = extractor.Extract(page.Body, page.FinalUrl, page.MediaType, page.Charset);
+        if (article.Status != ExtractionStatus.Ok)
+            return await FailAsync(claim, $"{article.Status}: {article.Error}", permanent: true, null, ct);
+
+        var tags = tagger.Tag(article);
+        var saved = await DbRetry.RunAsync(() => store.SaveProcessedAsync(articleId, page.FinalUrl, article, tags, ct), ct);
+        switch (saved.Outcome)
+        {
+            case SaveOutcome.MergedIntoExisting:
+                log.LogInformation("Article {ArticleId} ({Url}) is article {ExistingId}; merged", articleId, claim.Url, saved.ArticleId);
+                return ProcessOutcome.Merged;
+            case SaveOutcome.NotClaimed:
+                return ProcessOutcome.Skipped;
+            default:
+                log.LogInformation("Stored article {ArticleId} from source {SourceId}: {Title} ({Chars} chars, {Method}, {Tags} tags)",
+                    articleId, claim.SourceId, article.Title, article.Body.Length, article.Method, tags.Count);
+                return ProcessOutcome.Stored;
+        }
+    }
+
+    private async Task<ProcessOutcome> FailAsync(ArticleClaim claim, string error, bool permanent, TimeSpan? retryAfter, CancellationToken ct)
+    {
+        var final = permanent || claim.Attempts >= options.MaxAttempts;
+        var delay = options.RetryDelay * Math.Pow(2, claim.Attempts - 1);
+        if (retryAfter is { } wait && wait > delay) delay = wait;
+        await DbRetry.RunAsync(() => store.RecordArticleFailureAsync(claim.Id, error, final, clock.GetUtcNow() + delay, ct), ct);
+        if (final)
+            log.LogWarning("Article {ArticleId} failed after {Attempts} attempt(s): {Url}: {Error}", claim.Id, claim.Attempts, claim.Url, error);
+        else
+            log.LogInformation("Article {ArticleId} attempt {Attempts} failed, retrying in {Delay}: {Url}: {Error}", claim.Id, claim.Attempts, delay, claim.Url, error);
+        return final ? ProcessOutcome.Failed : ProcessOutcome.TemporaryFailure;
+    }
+}
+
+/// <summary>
+/// Tags an extracted article with topics. The ML.NET classifier plugs in here (Classify/); until a trained model is
+/// present under models/, articles are stored untagged.
+/// </summary>
+public sealed class ArticleTagger
+{
+    private readonly Func<ExtractedArticle, IReadOnlyList<TopicTag>>? _classify;
+
+    public ArticleTagger(Func<ExtractedArticle, IReadOnlyList<TopicTag>>? classify = null) => _classify = classify;
+
+    public IReadOnlyList<TopicTag> Tag(ExtractedArticle article) => _classify?.Invoke(article) ?? [];
+}
