@@ -19,7 +19,7 @@ internal sealed class FileLock : IAsyncDisposable
             {
                 return new FileLock(new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None));
             }
-            catch (IOException) when (DateTime.UtcNow < deadline)
+            catch (IOException e) when (e is not DirectoryNotFoundException && DateTime.UtcNow < deadline)
             {
                 await Task.Delay(100, ct);
             }

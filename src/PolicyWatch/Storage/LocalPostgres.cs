@@ -176,6 +176,13 @@ public sealed class LocalPostgres : IAsyncDisposable
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.DuplicateDatabase) { }
     }
 
+    /// <summary>Restarts the server on the same port (pg_ctl reuses its recorded options); open connections break.</summary>
+    public async Task RestartAsync(CancellationToken ct = default)
+    {
+        await using (await FileLock.AcquireAsync(Path.Combine(_options.DataDir, "postgres.lock"), ct))
+            await RunPgCtlAsync(["restart", "-D", _clusterDir, "-m", "fast", "-w", "-t", "60", "-l", Path.Combine(_clusterDir, "server.log")], ct, throwOnError: true);
+    }
+
     /// <summary>Unregisters this process; the last process on the data directory stops the server.</summary>
     public async ValueTask DisposeAsync()
     {

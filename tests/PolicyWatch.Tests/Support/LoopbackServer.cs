@@ -35,7 +35,8 @@ public sealed class LoopbackServer : IAsyncDisposable
         app.Run(async context =>
         {
             var path = context.Request.Path.Value + context.Request.QueryString.Value;
-            server!.Requests.Enqueue((path, context.Request.Headers));
+            // Kestrel reuses the header collection once the request ends: keep a copy
+            server!.Requests.Enqueue((path, new HeaderDictionary(context.Request.Headers.ToDictionary(h => h.Key, h => h.Value))));
             if (server._routes.TryGetValue(path, out var handler) || server._routes.TryGetValue(context.Request.Path.Value!, out handler))
                 await handler(context);
             else

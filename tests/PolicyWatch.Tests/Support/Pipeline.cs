@@ -9,7 +9,13 @@ namespace PolicyWatch.Tests.Support;
 /// <summary>The real pipeline services (fetcher, extractor, store, poller, processor) on a test database, tuned for fast tests.</summary>
 public static class Pipeline
 {
-    public static ServiceProvider Services(string connectionString, IDictionary<string, string?>? settings = null)
+    public static ServiceProvider Services(string connectionString, IDictionary<string, string?>? settings = null) =>
+        Build(connectionString, settings);
+
+    /// <summary>Only the HTTP stack.</summary>
+    public static ServiceProvider Fetching(IDictionary<string, string?>? settings = null) => Build(null, settings);
+
+    private static ServiceProvider Build(string? connectionString, IDictionary<string, string?>? settings)
     {
         var values = new Dictionary<string, string?>
         {
@@ -24,7 +30,8 @@ public static class Pipeline
         var config = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
         var services = new ServiceCollection();
         services.AddLogging(b => b.SetMinimumLevel(LogLevel.Warning));
-        services.AddPolicyWatch(config);
+        if (connectionString is null) services.AddPolicyWatchFetching(config);
+        else services.AddPolicyWatch(config);
         return services.BuildServiceProvider();
     }
 
