@@ -11,8 +11,13 @@ public sealed class ServeTests(PostgresFixture pg)
     public async Task Serve_ConfiguredDatabase_AnswersHealthAndStopsOnSigint()
     {
         var port = Ports.FreeLoopbackPort();
-        await using var serve = PolicyWatchProcess.Start(["serve", "--urls", $"http://127.0.0.1:{port}"],
-            new Dictionary<string, string?> { ["ConnectionStrings__PolicyWatch"] = await pg.CreateDatabaseAsync(migrated: false) });
+        var feeds = Path.Combine(Path.GetTempPath(), $"policywatch-serve-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(feeds, """{"sources":[{"slug":"one","name":"One","url":"http://127.0.0.1:9/feed","kind":"rss","pollInterval":"1d"}]}""");
+        await using var serve = PolicyWatchProcess.Start(["serve", "--urls", $"http://127.0.0.1:{port}"], new Dictionary<string, string?>
+        {
+            ["ConnectionStrings__PolicyWatch"] = await pg.CreateDatabaseAsync(migrated: false),
+            ["Ingest__FeedsFile"] = feeds,
+        });
         await serve.WaitForOutputAsync("Application started");
 
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
@@ -22,9 +27,14 @@ public sealed class ServeTests(PostgresFixture pg)
         Assert.Equal("Healthy", body.RootElement.GetProperty("status").GetString());
         Assert.Contains("Applied migration 0001", serve.Output);
         Assert.DoesNotContain("Password=", serve.Output, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("Sources from", serve.Output);
+        var recurring = await http.GetStringAsync("/hangfire/recurring");
+        Assert.Contains("poll-due-sources", recurring);
+        Assert.Contains("sweep-pending", recurring);
 
         await serve.SignalAsync("INT");
         await serve.WaitForExitAsync(TimeSpan.FromSeconds(60));
         Assert.Equal(0, serve.ExitCode);
+        File.Delete(feeds);
     }
 }
