@@ -38,11 +38,14 @@ public static class IngestCommands
 
             await services.GetRequiredService<Migrator>().MigrateAsync(ct);
             await services.GetRequiredService<Store>().SyncSourcesAsync(catalogue, ct);
+            var clock = System.Diagnostics.Stopwatch.StartNew();
             var summary = await services.GetRequiredService<Ingester>().RunOnceAsync(slug, parse.GetValue(parallel), ct);
             var o = parse.InvocationConfiguration.Output;
+            using var self = System.Diagnostics.Process.GetCurrentProcess();
             await o.WriteLineAsync($"sources polled: {summary.SourcesPolled} ({summary.SourcesFailed} failed)");
             await o.WriteLineAsync($"items: {summary.New} new, {summary.Updated} updated, {summary.Unchanged} unchanged");
             await o.WriteLineAsync($"articles: {summary.Stored} stored, {summary.Merged} merged into existing, {summary.ArticlesFailed} failed, {summary.Retrying} to retry");
+            await o.WriteLineAsync($"time: {clock.Elapsed.TotalSeconds:0.0} s, peak memory: {self.PeakWorkingSet64 / 1024 / 1024} MB");
             return 0;
         });
         return command;

@@ -34,6 +34,7 @@ public static class PolicyWatchCli
         root.Subcommands.Add(IngestCommands.BuildSources());
         root.Subcommands.Add(IngestCommands.BuildArticles());
         root.Subcommands.Add(ExtractCommand.Build());
+        root.Subcommands.Add(BenchCommand.Build());
         return root;
     }
 

@@ -1,0 +1,158 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text;
+using System.Text.RegularExpressions;
+using Npgsql;
+
+namespace PolicyWatch.Host.Bench;
+
+/// <summary>
+/// `policywatch bench ingest`: N generated articles behind 20 feeds on a loopback server; `policywatch ingest --once`
+/// runs as one child process, then as two at once on a fresh database. Reports articles/s and peak memory.
+/// </summary>
+public static partial class IngestBenchmark
+{
+    private const int Feeds = 20;
+
+    public static async Task<string> RunAsync(string adminConnectionString, int articles, TextWriter log, CancellationToken ct)
+    {
+        await using var web = await StartServerAsync(articles);
+        var work = Directory.CreateTempSubdirectory("policywatch-bench-").FullName;
+        var feedsFile = Path.Combine(work, "feeds.json");
+        await File.WriteAllTextAsync(feedsFile, FeedsJson(new Uri(web.Urls.First().TrimEnd('/') + "/")), ct);
+        try
+        {
+            var one = await RunModeAsync(adminConnectionString, feedsFile, processes: 1, articles, log, ct);
+            var two = await RunModeAsync(adminConnectionString, feedsFile, processes: 2, articles, log, ct);
+            return $"""
+                ## Ingestion, end to end
+
+                `policywatch bench ingest --articles {articles}` — {articles} generated articles (about 7 KB of HTML each) listed by {Feeds} RSS
+                feeds on a loopback server; `policywatch ingest --once --parallel 8` polls, fetches, extracts, tags and stores them all
+                in a fresh database (host delay off for the benchmark host). Measured {DateTime.UtcNow:yyyy-MM-dd} on {BenchmarkReport.Machine()}.
+
+                | mode | articles stored | wall time | articles/s | peak memory per process |
+                |---|---|---|---|---|
+                | one process | {one.Stored} | {one.Seconds:0.0} s | {one.Stored / one.Seconds:0} | {one.PeakMb} MB |
+                | two worker processes | {two.Stored} | {two.Seconds:0.0} s | {two.Stored / two.Seconds:0} | {two.PeakMb} MB |
+
+                Target: at least 50 articles/s end to end.
+                """;
+        }
+        finally
+        {
+            Directory.Delete(work, recursive: true);
+        }
+    }
+
+    private sealed record ModeResult(int Stored, double Seconds, long PeakMb);
+
+    private static async Task<ModeResult> RunModeAsync(string admin, string feedsFile, int processes, int articles, TextWriter log, CancellationToken ct)
+    {
+        var dbName = $"policywatch_bench_{processes}";
+        await using (var conn = new NpgsqlConnection(admin))
+        {
+            await conn.OpenAsync(ct);
+            await using (var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {dbName} WITH (FORCE)", conn)) await drop.ExecuteNonQueryAsync(ct);
+            await using (var create = new NpgsqlCommand($"CREATE DATABASE {dbName}", conn)) await create.ExecuteNonQueryAsync(ct);
+        }
+        var cs = new NpgsqlConnectionStringBuilder(admin) { Database = dbName }.ConnectionString;
+        // schema and sources first, so that the timed runs measure ingestion only
+        await RunChildAsync(["db", "migrate"], cs, feedsFile, ct);
+
+        var watch = Stopwatch.StartNew();
+        var runs = Enumerable.Range(0, processes).Select(_ => RunChildAsync(["ingest", "--once", "--feeds", feedsFile, "--parallel", "8"], cs, feedsFile, ct)).ToList();
+        var outputs = await Task.WhenAll(runs);
+        watch.Stop();
+
+        long stored;
+        await using (var conn = new NpgsqlConnection(cs))
+        {
+            await conn.OpenAsync(ct);
+            await using var count = new NpgsqlCommand("SELECT count(*) FROM articles WHERE status = 'processed'", conn);
+            stored = (long)(await count.ExecuteScalarAsync(ct))!;
+        }
+        var peak = outputs.Select(o => PeakMemory().Match(o) is { Success: true } m ? long.Parse(m.Groups[1].Value) : 0).Max();
+        await log.WriteLineAsync($"{processes} process(es): {stored}/{articles} stored in {watch.Elapsed.TotalSeconds:0.0} s, peak {peak} MB");
+        await using (var conn = new NpgsqlConnection(admin))
+        {
+            await conn.OpenAsync(ct);
+            NpgsqlConnection.ClearAllPools();
+            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {dbName} WITH (FORCE)", conn);
+            await drop.ExecuteNonQueryAsync(ct);
+        }
+        return new ModeResult((int)stored, watch.Elapsed.TotalSeconds, peak);
+    }
+
+    private static async Task<string> RunChildAsync(string[] args, string connectionString, string feedsFile, CancellationToken ct)
+    {
+        var psi = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath!) == "dotnet") psi.ArgumentList.Add(typeof(IngestBenchmark).Assembly.Location);
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        psi.Environment["ConnectionStrings__PolicyWatch"] = connectionString;
+        psi.Environment["Ingest__FeedsFile"] = feedsFile;
+        psi.Environment["Fetch__AllowPrivateNetworks"] = "true";
+        psi.Environment["Fetch__HostDelay"] = "00:00:00";
+        psi.Environment["Fetch__MaxConcurrentPerHost"] = "16";
+        psi.Environment["Logging__LogLevel__Default"] = "Warning";
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync(ct);
+        var stderr = p.StandardError.ReadToEndAsync(ct);
+        await p.WaitForExitAsync(ct);
+        if (p.ExitCode != 0) throw new InvalidOperationException($"policywatch {string.Join(' ', args)} failed ({p.ExitCode}): {await stderr}");
+        return await stdout;
+    }
+
+    private static string FeedsJson(Uri baseUrl)
+    {
+        var sources = Enumerable.Range(0, Feeds).Select(i =>
+            $$"""{"slug":"bench-{{i}}","name":"Bench feed {{i}}","url":"{{baseUrl}}feed/{{i}}","kind":"rss","pollInterval":"1h"}""");
+        return "{\"sources\":[" + string.Join(",", sources) + "]}";
+    }
+
+    private static async Task<WebApplication> StartServerAsync(int articles)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        var app = builder.Build();
+        app.MapGet("/feed/{n:int}", (int n, HttpContext c) =>
+        {
+            var sb = new StringBuilder("<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>bench</title>");
+            for (var i = n; i < articles; i += Feeds)
+                sb.Append($"<item><title>Bench article {i}</title><link>{c.Request.Scheme}://{c.Request.Host}/a/{i}</link><pubDate>Mon, 16 Nov 2026 10:00:00 GMT</pubDate></item>");
+            return Results.Text(sb.Append("</channel></rss>").ToString(), "application/rss+xml");
+        });
+        app.MapGet("/a/{i:int}", (int i) => Results.Text(ArticleHtml(i), "text/html; charset=utf-8"));
+        await app.StartAsync();
+        return app;
+    }
+
+    private static readonly string[] Words =
+        ("export controls chips licence entity list accelerator wafer fabrication allied supply chain model weights open release " +
+         "commerce bureau ministry semiconductor memory packaging data centre compute capacity rule guidance industry analysts said " +
+         "the of and to in for on with that by as from at policy government officials report week year market demand new").Split(' ');
+
+    /// <summary>A deterministic page with navigation, body and footer, about 7 KB.</summary>
+    internal static string ArticleHtml(int i)
+    {
+        var rng = new Random(i);
+        var body = new StringBuilder();
+        for (var p = 0; p < 8; p++)
+        {
+            body.Append("<p>");
+            for (var w = 0; w < 90; w++) body.Append(Words[rng.Next(Words.Length)]).Append(w % 15 == 14 ? ". " : " ");
+            body.Append("</p>");
+        }
+        return $"""
+            <!doctype html><html lang="en"><head><meta charset="utf-8"><title>Bench article {i} | Bench Wire</title>
+            <meta property="article:published_time" content="2026-11-16T10:00:00Z"><meta name="author" content="Bench Writer"></head>
+            <body><header><nav><a href="/">Home</a><a href="/world">World</a><a href="/tech">Tech</a></nav></header>
+            <main><article><h1>Bench article {i}</h1><div class="article-body">{body}</div></article></main>
+            <footer><a href="/about">About</a> © Bench Wire</footer></body></html>
+            """;
+    }
+
+    [GeneratedRegex(@"peak memory: (\d+) MB")]
+    private static partial Regex PeakMemory();
+}

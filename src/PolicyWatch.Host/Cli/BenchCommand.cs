@@ -1,0 +1,39 @@
+using System.CommandLine;
+using Npgsql;
+using PolicyWatch.Host.Bench;
+
+namespace PolicyWatch.Host.Cli;
+
+/// <summary>`policywatch bench ingest|extraction|…`: measurements written to docs/benchmarks.md.</summary>
+public static class BenchCommand
+{
+    public static Command Build()
+    {
+        var bench = new Command("bench", "Run a benchmark and record it in docs/benchmarks.md");
+        var output = new Option<string?>("--out") { Description = "Markdown file to update (default: docs/benchmarks.md of the checkout)", Recursive = true };
+        bench.Options.Add(output);
+
+        var articles = new Option<int>("--articles") { Description = "Articles to serve and ingest", DefaultValueFactory = _ => 2000 };
+        articles.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 1 or > 1_000_000) r.AddError("--articles must be between 1 and 1000000"); });
+        var ingest = new Command("ingest", "End-to-end ingestion speed from a loopback server, one process and two");
+        ingest.Options.Add(articles);
+        ingest.SetAction(async (parse, ct) =>
+        {
+            await using var runtime = await AppRuntime.StartAsync(PolicyWatchCli.Globals(parse), ct);
+            var admin = runtime.Configuration.GetConnectionString("PolicyWatch")!;
+            var markdown = await IngestBenchmark.RunAsync(admin, parse.GetValue(articles), parse.InvocationConfiguration.Error, ct);
+            Write(parse, output, "ingest", markdown);
+            return 0;
+        });
+        bench.Subcommands.Add(ingest);
+        return bench;
+    }
+
+    private static void Write(ParseResult parse, Option<string?> output, string name, string markdown)
+    {
+        var path = parse.GetValue(output) ?? BenchmarkReport.DefaultPath();
+        BenchmarkReport.Write(path, name, markdown);
+        parse.InvocationConfiguration.Output.WriteLine(markdown);
+        parse.InvocationConfiguration.Output.WriteLine($"(written to {path})");
+    }
+}
