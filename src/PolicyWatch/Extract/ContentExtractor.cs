@@ -111,22 +111,30 @@ internal static partial class ContentExtractor
     {
         var found = Descendants(root)
             .Where(e => e.GetAttribute("itemprop") == "articleBody" || BodyContainer().IsMatch(ClassAndId(e)))
-            .Where(e => ParagraphChars(e) >= 150)
+            .Where(e => TextChars(e) >= 150)
             .ToList();
         // keep outermost only: containers inside containers are the same text
         var outer = found.Where(e => !found.Any(o => o != e && o.Contains(e))).ToList();
         if (outer.Count <= 1) return outer;
         // several sibling containers (a body split by ads) are one article; unrelated ones are not
-        var best = outer.OrderByDescending(ParagraphChars).First();
-        return outer.Where(e => e == best || (e.ParentElement is not null && e.ParentElement == best.ParentElement && ParagraphChars(e) > 0)).ToList();
+        var best = outer.OrderByDescending(TextChars).First();
+        return outer.Where(e => e == best || (e.ParentElement is not null && e.ParentElement == best.ParentElement && TextChars(e) > 0)).ToList();
     }
 
     private static IElement? BestArticleElement(IElement root)
     {
         var articles = root.QuerySelectorAll("article").ToList();
         if (articles.Count == 0) return null;
-        var best = articles.OrderByDescending(ParagraphChars).First();
-        return ParagraphChars(best) >= 150 ? best : null;
+        var best = articles.OrderByDescending(TextChars).First();
+        return TextChars(best) >= 150 ? best : null;
+    }
+
+    /// <summary>Visible text outside links: what a reader would read in the element.</summary>
+    private static int TextChars(IElement e)
+    {
+        var total = Text.Collapse(e.TextContent).Length;
+        var links = e.QuerySelectorAll("a").Sum(a => Text.Collapse(a.TextContent).Length);
+        return Math.Max(0, total - links);
     }
 
     private static int ParagraphChars(IElement e) =>
@@ -138,17 +146,28 @@ internal static partial class ContentExtractor
     private static IElement? BestScored(IElement root)
     {
         var scores = new Dictionary<IElement, double>();
-        foreach (var p in Descendants(root).Where(IsParagraphLike))
+        void Vote(IElement? parent, string text)
         {
-            var text = Text.Collapse(p.TextContent);
-            if (text.Length < 25) continue;
+            if (text.Length < 25) return;
             var score = 1 + text.Count(c => c is ',' or '，' or '、') + Math.Min(text.Length / 100.0, 3);
             var level = 0;
-            for (var a = p.ParentElement; a is not null && level < 3; a = a.ParentElement, level++)
+            for (var a = parent; a is not null && level < 3; a = a.ParentElement, level++)
             {
                 if (!scores.ContainsKey(a)) scores[a] = InitialScore(a);
                 scores[a] += score / (level == 0 ? 1 : level * 2);
             }
+        }
+        foreach (var e in Descendants(root))
+        {
+            if (IsParagraphLike(e))
+            {
+                Vote(e.ParentElement, Text.Collapse(e.TextContent));
+                continue;
+            }
+            // text written straight into a container, between <br>s or inline tags, counts as its paragraphs
+            // (inline elements are part of their container's runs, never candidates themselves)
+            if (Blocks.Contains(e.LocalName))
+                foreach (var run in InlineRuns(e)) Vote(e, run);
         }
         IElement? best = null;
         var bestScore = 0.0;
@@ -161,6 +180,21 @@ internal static partial class ContentExtractor
         while (best?.ParentElement is { } parent && parent.LocalName != "body" && parent.Children.Length == 1)
             best = parent;
         return best;
+    }
+
+    private static IEnumerable<string> InlineRuns(IElement e)
+    {
+        var run = new StringBuilder();
+        foreach (var child in e.ChildNodes)
+        {
+            if (child is IText t) run.Append(t.Data);
+            else if (child is IElement c && !Blocks.Contains(c.LocalName) && c.LocalName != "br" && c.LocalName != "a") run.Append(c.TextContent);
+            else if (child is IElement b && (Blocks.Contains(b.LocalName) || b.LocalName == "br"))
+            {
+                if (run.Length > 0) { yield return Text.Collapse(run.ToString()); run.Clear(); }
+            }
+        }
+        if (run.Length > 0) yield return Text.Collapse(run.ToString());
     }
 
     private static bool IsParagraphLike(IElement e) =>
