@@ -26,7 +26,31 @@ public static class BenchCommand
             return 0;
         });
         bench.Subcommands.Add(ingest);
+
+        var pages = new Option<string>("--pages") { Description = "Benchmark folder with html/, ground-truth.json and score.py", DefaultValueFactory = _ => SharedPath("benchmarks/extraction") };
+        var passes = new Option<int>("--passes") { Description = "Timed passes over the pages", DefaultValueFactory = _ => 5 };
+        var extraction = new Command("extraction", "Extraction quality (F1) and speed on the shared benchmark pages, beside SmartReader");
+        extraction.Options.Add(pages);
+        extraction.Options.Add(passes);
+        extraction.SetAction(async (parse, ct) =>
+        {
+            var markdown = await ExtractionBenchmark.RunAsync(parse.GetValue(pages)!, Math.Max(1, parse.GetValue(passes)), parse.InvocationConfiguration.Error, ct);
+            Write(parse, output, "extraction", markdown);
+            return 0;
+        });
+        bench.Subcommands.Add(extraction);
         return bench;
+    }
+
+    /// <summary>A path under ../shared beside the checkout (where CI puts it), else under the working directory.</summary>
+    internal static string SharedPath(string relative)
+    {
+        for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "shared", relative);
+            if (Directory.Exists(candidate) || File.Exists(candidate)) return candidate;
+        }
+        return Path.Combine("..", "shared", relative);
     }
 
     private static void Write(ParseResult parse, Option<string?> output, string name, string markdown)

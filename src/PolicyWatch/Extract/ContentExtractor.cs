@@ -31,27 +31,30 @@ internal static partial class ContentExtractor
         var body = doc.Body;
         if (body is null) return ("", "none");
         Clean(body);
+        var stats = new TextStats(body);
 
-        var scored = BestScored(body);
-        var explicitNodes = ExplicitBodies(body);
-        var article = BestArticleElement(body);
+        var scored = BestScored(body, stats);
+        var explicitNodes = ExplicitBodies(body, stats);
+        var article = BestArticleElement(body, stats);
 
         var candidates = new List<(IReadOnlyList<IElement> Nodes, string Method)>();
         if (explicitNodes.Count > 0) candidates.Add((explicitNodes, "article-body"));
         if (article is not null) candidates.Add(([article], "article-element"));
-        if (scored is not null) candidates.Add((WithSiblings(scored), "scored"));
+        if (scored is not null) candidates.Add((WithSiblings(scored, stats), "scored"));
 
-        var rendered = candidates.Select(c => (Text: Render(c.Nodes, title), c.Method)).ToList();
-        var longest = rendered.Count == 0 ? 0 : rendered.Max(r => r.Text.Length);
-        foreach (var (text, method) in rendered)
+        // sizes from the stats, so that only the chosen candidate is rendered
+        var sized = candidates.Select(c => (c.Nodes, c.Method, Size: c.Nodes.Sum(stats.Visible))).ToList();
+        var largest = sized.Count == 0 ? 0 : sized.Max(c => c.Size);
+        // precision first, unless a container holds far less than another method found (a teaser box, a split body)
+        foreach (var (nodes, method, size) in sized.Where(c => c.Size >= 170 && c.Size >= largest * 0.45)
+                     .Concat(sized.OrderByDescending(c => c.Size)))
         {
-            // precision first, unless a container holds far less than another method found (a teaser box, a split body)
-            if (text.Length >= 200 && text.Length >= longest * 0.45) return (text, method);
+            var text = Render(nodes, title);
+            if (text.Length >= 200) return (text, method);
         }
         var fallback = Render(body.QuerySelectorAll("p").Where(p => Text.Collapse(p.TextContent).Length >= 60).ToList(), title);
-        var best = rendered.OrderByDescending(r => r.Text.Length).FirstOrDefault();
-        if (best.Text is not null && best.Text.Length >= fallback.Length) return (best.Text, best.Method);
-        return (fallback, "paragraphs");
+        var best = sized.Count == 0 ? ("", "none") : sized.OrderByDescending(c => c.Size).Select(c => (Render(c.Nodes, title), c.Method)).First();
+        return best.Item1.Length >= fallback.Length ? best : (fallback, "paragraphs");
     }
 
     /// <summary>Removes what is never article text: scripts, navigation, forms, hidden and boilerplate-classed elements.</summary>
@@ -69,7 +72,8 @@ internal static partial class ContentExtractor
         remove.Clear();
 
         // measured after scripts and styles are gone, which can outweigh the visible text many times
-        var total = Math.Max(1, Text.Collapse(root.TextContent).Length);
+        var stats = new TextStats(root);
+        var total = Math.Max(1, stats.Text(root));
         foreach (var e in Descendants(root))
         {
             if (e.LocalName is "html" or "body" or "main" or "article") continue;
@@ -78,7 +82,7 @@ internal static partial class ContentExtractor
             if (Negative().IsMatch(hints) && !BodyHint().IsMatch(hints) && e.GetAttribute("itemprop") != "articleBody")
             {
                 // a wrapper with an unlucky class name can hold the whole page; never drop most of the text
-                var share = Text.Collapse(e.TextContent).Length / (double)total;
+                var share = stats.Text(e) / (double)total;
                 if (share < 0.4) remove.Add(e);
             }
         }
@@ -107,43 +111,30 @@ internal static partial class ContentExtractor
         return text.Length < 40 && !text.Contains(' ');
     }
 
-    private static List<IElement> ExplicitBodies(IElement root)
+    private static List<IElement> ExplicitBodies(IElement root, TextStats stats)
     {
         var found = Descendants(root)
             .Where(e => e.GetAttribute("itemprop") == "articleBody" || BodyContainer().IsMatch(ClassAndId(e)))
-            .Where(e => TextChars(e) >= 150)
+            .Where(e => stats.Visible(e) >= 130)
             .ToList();
         // keep outermost only: containers inside containers are the same text
         var outer = found.Where(e => !found.Any(o => o != e && o.Contains(e))).ToList();
         if (outer.Count <= 1) return outer;
         // several sibling containers (a body split by ads) are one article; unrelated ones are not
-        var best = outer.OrderByDescending(TextChars).First();
-        return outer.Where(e => e == best || (e.ParentElement is not null && e.ParentElement == best.ParentElement && TextChars(e) > 0)).ToList();
+        var best = outer.OrderByDescending(stats.Visible).First();
+        return outer.Where(e => e == best || (e.ParentElement is not null && e.ParentElement == best.ParentElement && stats.Visible(e) > 0)).ToList();
     }
 
-    private static IElement? BestArticleElement(IElement root)
+    private static IElement? BestArticleElement(IElement root, TextStats stats)
     {
         var articles = root.QuerySelectorAll("article").ToList();
         if (articles.Count == 0) return null;
-        var best = articles.OrderByDescending(TextChars).First();
-        return TextChars(best) >= 150 ? best : null;
+        var best = articles.OrderByDescending(stats.Visible).First();
+        return stats.Visible(best) >= 130 ? best : null;
     }
-
-    /// <summary>Visible text outside links: what a reader would read in the element.</summary>
-    private static int TextChars(IElement e)
-    {
-        var total = Text.Collapse(e.TextContent).Length;
-        var links = e.QuerySelectorAll("a").Sum(a => Text.Collapse(a.TextContent).Length);
-        return Math.Max(0, total - links);
-    }
-
-    private static int ParagraphChars(IElement e) =>
-        e.QuerySelectorAll("p, pre, blockquote").Where(p => !p.Ancestors<IElement>().Any(a => a.LocalName is "p" && e.Contains(a) && a != e))
-            .Sum(p => Text.Collapse(p.TextContent).Length)
-        + (e.LocalName == "p" ? Text.Collapse(e.TextContent).Length : 0);
 
     /// <summary>Readability-style scoring: paragraphs vote for their parent and grandparent.</summary>
-    private static IElement? BestScored(IElement root)
+    private static IElement? BestScored(IElement root, TextStats stats)
     {
         var scores = new Dictionary<IElement, double>();
         void Vote(IElement? parent, string text)
@@ -159,7 +150,7 @@ internal static partial class ContentExtractor
         }
         foreach (var e in Descendants(root))
         {
-            if (IsParagraphLike(e))
+            if (IsParagraphLike(e, stats))
             {
                 Vote(e.ParentElement, Text.Collapse(e.TextContent));
                 continue;
@@ -173,7 +164,7 @@ internal static partial class ContentExtractor
         var bestScore = 0.0;
         foreach (var (e, s) in scores)
         {
-            var final = s * (1 - LinkDensity(e));
+            var final = s * (1 - stats.LinkDensity(e));
             if (final > bestScore) { best = e; bestScore = final; }
         }
         // a lone child holding all the text is the same candidate, one level up includes its headings
@@ -197,9 +188,9 @@ internal static partial class ContentExtractor
         if (run.Length > 0) yield return Text.Collapse(run.ToString());
     }
 
-    private static bool IsParagraphLike(IElement e) =>
+    private static bool IsParagraphLike(IElement e, TextStats stats) =>
         e.LocalName is "p" or "pre" or "td" or "blockquote"
-        || (e.LocalName is "div" or "section" && !e.Children.Any(c => Blocks.Contains(c.LocalName)) && e.TextContent.Length > 0);
+        || (e.LocalName is "div" or "section" && stats.Text(e) > 0 && !e.Children.Any(c => Blocks.Contains(c.LocalName)));
 
     private static double InitialScore(IElement e)
     {
@@ -221,19 +212,19 @@ internal static partial class ContentExtractor
     }
 
     /// <summary>The top candidate plus siblings that look like more of the same article.</summary>
-    private static IReadOnlyList<IElement> WithSiblings(IElement top)
+    private static IReadOnlyList<IElement> WithSiblings(IElement top, TextStats stats)
     {
         if (top.ParentElement is not { } parent) return [top];
-        var topChars = ParagraphChars(top);
+        var topChars = stats.Visible(top);
         var nodes = new List<IElement>();
         foreach (var sibling in parent.Children)
         {
             if (sibling == top) { nodes.Add(sibling); continue; }
             var text = Text.Collapse(sibling.TextContent);
-            var density = LinkDensity(sibling);
+            var density = stats.LinkDensity(sibling);
             var sameClass = sibling.ClassName is { Length: > 0 } c && c == top.ClassName;
             if ((sibling.LocalName == "p" && text.Length > 80 && density < 0.25)
-                || (sameClass && ParagraphChars(sibling) > topChars * 0.1 && density < 0.3))
+                || (sameClass && stats.Visible(sibling) > topChars * 0.1 && density < 0.3))
                 nodes.Add(sibling);
         }
         return nodes;
@@ -332,12 +323,50 @@ internal static partial class ContentExtractor
     private static string TrimLines(string s) =>
         string.Join('\n', s.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0));
 
-    private static double LinkDensity(IElement e)
+    /// <summary>
+    /// Text and link-text sizes of every element, from one bottom-up pass (non-whitespace characters), so that
+    /// judging thousands of candidates does not re-read their subtrees.
+    /// </summary>
+    private sealed class TextStats
     {
-        var total = e.TextContent.Length;
-        if (total == 0) return 0;
-        var links = e.QuerySelectorAll("a").Sum(a => a.TextContent.Length);
-        return Math.Min(1, links / (double)total);
+        private readonly Dictionary<IElement, (int Text, int Link)> _sizes = new();
+
+        public TextStats(IElement root)
+        {
+            var stack = new Stack<(IElement Element, bool Exit)>();
+            stack.Push((root, false));
+            while (stack.Count > 0)
+            {
+                var (e, exit) = stack.Pop();
+                if (!exit)
+                {
+                    stack.Push((e, true));
+                    for (var i = e.Children.Length - 1; i >= 0; i--) stack.Push((e.Children[i], false));
+                    continue;
+                }
+                int text = 0, link = 0;
+                foreach (var child in e.ChildNodes)
+                {
+                    if (child is IText t)
+                    {
+                        foreach (var c in t.Data) if (!char.IsWhiteSpace(c)) text++;
+                    }
+                    else if (child is IElement c && _sizes.TryGetValue(c, out var size))
+                    {
+                        text += size.Text;
+                        link += size.Link;
+                    }
+                }
+                _sizes[e] = (text, e.LocalName == "a" ? text : link);
+            }
+        }
+
+        public int Text(IElement e) => _sizes.TryGetValue(e, out var s) ? s.Text : 0;
+
+        /// <summary>Text outside links: what a reader would read in the element.</summary>
+        public int Visible(IElement e) => _sizes.TryGetValue(e, out var s) ? s.Text - s.Link : 0;
+
+        public double LinkDensity(IElement e) => _sizes.TryGetValue(e, out var s) && s.Text > 0 ? Math.Min(1, s.Link / (double)s.Text) : 0;
     }
 
     private static string ClassAndId(IElement e)
