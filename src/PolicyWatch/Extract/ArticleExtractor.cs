@@ -64,13 +64,14 @@ public sealed class ArticleExtractor
         || string.Equals(mediaType, "application/pdf", StringComparison.OrdinalIgnoreCase)
         || (mediaType is null or "application/octet-stream" && url.AbsolutePath.EndsWith(".pdf", StringComparison.OrdinalIgnoreCase));
 
-    /// <summary>NUL bytes in the first kilobytes mean an image, archive or other binary, not markup.</summary>
+    /// <summary>Control bytes (other than tab and line breaks) in the first kilobytes mean an image, archive or other binary, not markup.</summary>
     private static bool LooksBinary(byte[] bytes)
     {
         var head = bytes.AsSpan(0, Math.Min(bytes.Length, 4096));
         if (head.Length >= 2 && (head[0] == 0xFF && head[1] == 0xFE || head[0] == 0xFE && head[1] == 0xFF)) return false; // UTF-16
-        var nul = 0;
-        foreach (var b in head) if (b == 0) nul++;
-        return nul > head.Length / 100 + 1;
+        var control = 0;
+        foreach (var b in head)
+            if (b < 0x20 && b is not ((byte)'\t' or (byte)'\n' or (byte)'\r' or 0x0C)) control++;
+        return control > head.Length / 50;
     }
 }

@@ -22,7 +22,7 @@ internal static partial class ContentExtractor
     private static readonly HashSet<string> Blocks =
     [
         "p", "div", "section", "article", "main", "header", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "dl", "dt", "dd",
-        "blockquote", "pre", "table", "thead", "tbody", "tfoot", "tr", "td", "th", "caption", "figure", "address", "hr", "form", "fieldset",
+        "blockquote", "pre", "table", "thead", "tbody", "tfoot", "tr", "caption", "figure", "address", "hr", "form", "fieldset",
         "center", "details", "summary",
     ];
 
@@ -137,10 +137,10 @@ internal static partial class ContentExtractor
     private static IElement? BestScored(IElement root, TextStats stats)
     {
         var scores = new Dictionary<IElement, double>();
-        void Vote(IElement? parent, string text)
+        void Vote(IElement? parent, int length, int commas)
         {
-            if (text.Length < 25) return;
-            var score = 1 + text.Count(c => c is ',' or '，' or '、') + Math.Min(text.Length / 100.0, 3);
+            if (length < 20) return;
+            var score = 1 + commas + Math.Min(length / 85.0, 3);
             var level = 0;
             for (var a = parent; a is not null && level < 3; a = a.ParentElement, level++)
             {
@@ -152,13 +152,13 @@ internal static partial class ContentExtractor
         {
             if (IsParagraphLike(e, stats))
             {
-                Vote(e.ParentElement, Text.Collapse(e.TextContent));
+                Vote(e.ParentElement, stats.Text(e), stats.Commas(e));
                 continue;
             }
             // text written straight into a container, between <br>s or inline tags, counts as its paragraphs
             // (inline elements are part of their container's runs, never candidates themselves)
             if (Blocks.Contains(e.LocalName))
-                foreach (var run in InlineRuns(e)) Vote(e, run);
+                foreach (var (length, commas) in InlineRuns(e, stats)) Vote(e, length, commas);
         }
         IElement? best = null;
         var bestScore = 0.0;
@@ -168,29 +168,50 @@ internal static partial class ContentExtractor
             if (final > bestScore) { best = e; bestScore = final; }
         }
         // a lone child holding all the text is the same candidate, one level up includes its headings
-        while (best?.ParentElement is { } parent && parent.LocalName != "body" && parent.Children.Length == 1)
+        while (best?.ParentElement is { } parent && parent.LocalName != "body" && parent.FirstElementChild == parent.LastElementChild)
             best = parent;
         return best;
     }
 
-    private static IEnumerable<string> InlineRuns(IElement e)
+    /// <summary>Sizes (non-whitespace characters, commas) of the runs of inline content between a container's blocks and &lt;br&gt;s.</summary>
+    private static IEnumerable<(int Length, int Commas)> InlineRuns(IElement e, TextStats stats)
     {
-        var run = new StringBuilder();
+        int length = 0, commas = 0;
         foreach (var child in e.ChildNodes)
         {
-            if (child is IText t) run.Append(t.Data);
-            else if (child is IElement c && !Blocks.Contains(c.LocalName) && c.LocalName != "br" && c.LocalName != "a") run.Append(c.TextContent);
-            else if (child is IElement b && (Blocks.Contains(b.LocalName) || b.LocalName == "br"))
+            if (child is IText t)
             {
-                if (run.Length > 0) { yield return Text.Collapse(run.ToString()); run.Clear(); }
+                foreach (var c in t.Data)
+                {
+                    if (char.IsWhiteSpace(c)) continue;
+                    length++;
+                    if (c is ',' or '，' or '、') commas++;
+                }
+            }
+            else if (child is IElement c && !Blocks.Contains(c.LocalName) && c.LocalName is not ("br" or "a"))
+            {
+                length += stats.Text(c);
+                commas += stats.Commas(c);
+            }
+            else if (child is IElement b && (Blocks.Contains(b.LocalName) || b.LocalName == "br") && length > 0)
+            {
+                yield return (length, commas);
+                length = commas = 0;
             }
         }
-        if (run.Length > 0) yield return Text.Collapse(run.ToString());
+        if (length > 0) yield return (length, commas);
     }
 
     private static bool IsParagraphLike(IElement e, TextStats stats) =>
         e.LocalName is "p" or "pre" or "td" or "blockquote"
-        || (e.LocalName is "div" or "section" && stats.Text(e) > 0 && !e.Children.Any(c => Blocks.Contains(c.LocalName)));
+        || (e.LocalName is "div" or "section" && stats.Text(e) > 0 && !HasBlockChild(e));
+
+    private static bool HasBlockChild(IElement e)
+    {
+        for (var c = e.FirstElementChild; c is not null; c = c.NextElementSibling)
+            if (Blocks.Contains(c.LocalName)) return true;
+        return false;
+    }
 
     private static double InitialScore(IElement e)
     {
@@ -265,6 +286,8 @@ internal static partial class ContentExtractor
                         continue;
                     }
                     if (tag == "br") { AppendBreak(current); continue; }
+                    // a table row is one line, its cells separated by bars
+                    if (tag is "td" or "th" && el.PreviousElementSibling is not null && current.Text.Length > 0) current.Text.Append(" | ");
                     if (Blocks.Contains(tag)) Flush(tag);
                     stack.Push((n, true, inLink));
                     var link = inLink || tag == "a";
@@ -287,7 +310,8 @@ internal static partial class ContentExtractor
         {
             var text = TrimLines(b.Text.ToString());
             if (text.Length == 0) continue;
-            if (normalizedTitle is not null && sb.Length == 0 && string.Equals(text, normalizedTitle, StringComparison.OrdinalIgnoreCase)) continue;
+            // the headline is metadata, not body: a leading h1, or a leading block that repeats the title
+            if (sb.Length == 0 && (b.Tag == "h1" || (normalizedTitle is not null && string.Equals(text, normalizedTitle, StringComparison.OrdinalIgnoreCase)))) continue;
             var density = b.LinkChars / (double)Math.Max(1, b.Text.Length);
             if (density > 0.6 && text.Length < 400) continue;
             if (text.Length < 120 && Boilerplate().IsMatch(text)) continue;
@@ -329,7 +353,7 @@ internal static partial class ContentExtractor
     /// </summary>
     private sealed class TextStats
     {
-        private readonly Dictionary<IElement, (int Text, int Link)> _sizes = new();
+        private readonly Dictionary<IElement, (int Text, int Link, int Commas)> _sizes = new();
 
         public TextStats(IElement root)
         {
@@ -341,27 +365,37 @@ internal static partial class ContentExtractor
                 if (!exit)
                 {
                     stack.Push((e, true));
-                    for (var i = e.Children.Length - 1; i >= 0; i--) stack.Push((e.Children[i], false));
+                    // sibling links, not e.Children: that allocates a collection per element, and allocation is what
+                    // makes a pathological 10,000-deep page slow (each GC must mark the whole deep tree)
+                    for (var c = e.LastElementChild; c is not null; c = c.PreviousElementSibling) stack.Push((c, false));
                     continue;
                 }
-                int text = 0, link = 0;
+                int text = 0, link = 0, commas = 0;
                 foreach (var child in e.ChildNodes)
                 {
                     if (child is IText t)
                     {
-                        foreach (var c in t.Data) if (!char.IsWhiteSpace(c)) text++;
+                        foreach (var c in t.Data)
+                        {
+                            if (char.IsWhiteSpace(c)) continue;
+                            text++;
+                            if (c is ',' or '，' or '、') commas++;
+                        }
                     }
                     else if (child is IElement c && _sizes.TryGetValue(c, out var size))
                     {
                         text += size.Text;
                         link += size.Link;
+                        commas += size.Commas;
                     }
                 }
-                _sizes[e] = (text, e.LocalName == "a" ? text : link);
+                _sizes[e] = (text, e.LocalName == "a" ? text : link, commas);
             }
         }
 
         public int Text(IElement e) => _sizes.TryGetValue(e, out var s) ? s.Text : 0;
+
+        public int Commas(IElement e) => _sizes.TryGetValue(e, out var s) ? s.Commas : 0;
 
         /// <summary>Text outside links: what a reader would read in the element.</summary>
         public int Visible(IElement e) => _sizes.TryGetValue(e, out var s) ? s.Text - s.Link : 0;
@@ -384,7 +418,7 @@ internal static partial class ContentExtractor
         {
             var e = stack.Pop();
             if (e != root) yield return e;
-            for (var i = e.Children.Length - 1; i >= 0; i--) stack.Push(e.Children[i]);
+            for (var c = e.LastElementChild; c is not null; c = c.PreviousElementSibling) stack.Push(c);
         }
     }
 

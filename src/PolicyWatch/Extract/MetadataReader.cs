@@ -76,8 +76,9 @@ internal static partial class MetadataReader
             var head = title[..i].Trim();
             var tail = title[(i + sep.Length)..].Trim();
             var tailIsSite = siteName is not null && (tail.Contains(siteName, StringComparison.OrdinalIgnoreCase) || siteName.Contains(tail, StringComparison.OrdinalIgnoreCase));
-            // a short tail of few words is a site or section name; a long one is part of the headline
-            if (tailIsSite || (tail.Split(' ').Length <= 4 && head.Split(' ').Length >= 3 && tail.Length < head.Length))
+            // a short, capitalised tail is a site or section name; anything else is part of the headline
+            var nameLike = tail.Split(' ').Length <= 4 && tail.Split(' ').All(w => w.Length > 0 && (char.IsUpper(w[0]) || char.IsDigit(w[0]) || w is "of" or "the" or "and" or "&"));
+            if (tailIsSite || (nameLike && head.Split(' ').Length >= 3 && tail.Length < head.Length))
                 return StripSiteSuffix(head, siteName);
             var j = title.IndexOf(sep, StringComparison.Ordinal);
             var lead = title[..j].Trim();
