@@ -50,8 +50,7 @@ public static class JobsSetup
     }
 
     /// <summary>Resolves the feeds file: as given if absolute or present in the working directory, else beside the executable.</summary>
-    public static string ResolveFeedsFile(string path) =>
-        Path.IsPathRooted(path) || File.Exists(path) ? Path.GetFullPath(path) : Path.Combine(AppContext.BaseDirectory, path);
+    public static string ResolveFeedsFile(string path) => AppPaths.Resolve(path);
 }
 
 /// <summary>At start: migrate, sync feeds.json into `sources`, and register the recurring jobs (in this one place).</summary>

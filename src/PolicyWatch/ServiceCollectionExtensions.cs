@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Polly;
+using PolicyWatch.Classify;
 using PolicyWatch.Extract;
 using PolicyWatch.Fetch;
 using PolicyWatch.Jobs;
@@ -34,7 +35,10 @@ public static class ServiceCollectionExtensions
             .Validate(o => o.MaxAttempts > 0 && o.ClaimLease > TimeSpan.Zero, "Ingest: MaxAttempts and ClaimLease must be positive")
             .ValidateOnStart();
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<IngestOptions>>().Value);
-        services.AddSingleton<ArticleTagger>();
+        services.AddOptions<ClassifyOptions>().Bind(config.GetSection("Classify"));
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<ClassifyOptions>>().Value);
+        services.AddSingleton<TopicClassifier>();
+        services.AddSingleton<Reclassifier>();
         services.AddSingleton<SourcePoller>();
         services.AddSingleton<ArticleProcessor>();
         services.AddSingleton<Ingester>();

@@ -39,6 +39,20 @@ public static class BenchCommand
             return 0;
         });
         bench.Subcommands.Add(extraction);
+
+        var reuters = new Option<string>("--reuters") { Description = "Reuters-21578 folder with train.jsonl, test.jsonl and score.py", DefaultValueFactory = _ => SharedPath("benchmarks/reuters21578") };
+        var trainer = new Option<string>("--trainer") { Description = "linear-svm, sdca-lr or averaged-perceptron", DefaultValueFactory = _ => "linear-svm" };
+        trainer.AcceptOnlyFromAmong(Classify.TrainOptions.Trainers);
+        var classify = new Command("classify", "Classifier quality on Reuters-21578 and on the taxonomy, training time and throughput");
+        classify.Options.Add(reuters);
+        classify.Options.Add(trainer);
+        classify.SetAction(async (parse, ct) =>
+        {
+            var markdown = await ClassifyBenchmark.RunAsync(parse.GetValue(reuters)!, parse.GetValue(trainer)!, parse.InvocationConfiguration.Error, ct);
+            Write(parse, output, "classify", markdown);
+            return 0;
+        });
+        bench.Subcommands.Add(classify);
         return bench;
     }
 

@@ -34,6 +34,10 @@ public static class PolicyWatchCli
         root.Subcommands.Add(IngestCommands.BuildSources());
         root.Subcommands.Add(IngestCommands.BuildArticles());
         root.Subcommands.Add(ExtractCommand.Build());
+        root.Subcommands.Add(ClassifyCommands.BuildTrain());
+        root.Subcommands.Add(ClassifyCommands.BuildClassify());
+        root.Subcommands.Add(ClassifyCommands.BuildEval());
+        root.Subcommands.Add(ClassifyCommands.BuildReclassify());
         root.Subcommands.Add(BenchCommand.Build());
         return root;
     }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using PolicyWatch.Classify;
 using PolicyWatch.Extract;
 using PolicyWatch.Fetch;
 using PolicyWatch.Model;
@@ -9,7 +10,7 @@ namespace PolicyWatch.Jobs;
 public enum ProcessOutcome { Stored, Merged, Skipped, TemporaryFailure, Failed }
 
 /// <summary>Fetches, extracts, tags and stores one article. Reentrant: a second run of a finished article does nothing.</summary>
-public sealed class ArticleProcessor(Store store, PageFetcher fetcher, ArticleExtractor extractor, ArticleTagger tagger, IngestOptions options, TimeProvider clock, ILogger<ArticleProcessor> log)
+public sealed class ArticleProcessor(Store store, PageFetcher fetcher, ArticleExtractor extractor, TopicClassifier tagger, IngestOptions options, TimeProvider clock, ILogger<ArticleProcessor> log)
 {
     public async Task<ProcessOutcome> ProcessAsync(long articleId, CancellationToken ct)
     {
@@ -52,17 +53,4 @@ public sealed class ArticleProcessor(Store store, PageFetcher fetcher, ArticleEx
             log.LogInformation("Article {ArticleId} attempt {Attempts} failed, retrying in {Delay}: {Url}: {Error}", claim.Id, claim.Attempts, delay, claim.Url, error);
         return final ? ProcessOutcome.Failed : ProcessOutcome.TemporaryFailure;
     }
-}
-
-/// <summary>
-/// Tags an extracted article with topics. The ML.NET classifier plugs in here (Classify/); until a trained model is
-/// present under models/, articles are stored untagged.
-/// </summary>
-public sealed class ArticleTagger
-{
-    private readonly Func<ExtractedArticle, IReadOnlyList<TopicTag>>? _classify;
-
-    public ArticleTagger(Func<ExtractedArticle, IReadOnlyList<TopicTag>>? classify = null) => _classify = classify;
-
-    public IReadOnlyList<TopicTag> Tag(ExtractedArticle article) => _classify?.Invoke(article) ?? [];
 }

@@ -136,7 +136,7 @@ public sealed partial class Store
                 extraction_method = @Method, status = 'processed', error = NULL, claimed_until = NULL, updated_at = now()
             WHERE id = @id;
             INSERT INTO article_urls (url, article_id) VALUES (@final, @id), (@canonical, @id) ON CONFLICT (url) DO NOTHING;
-            DELETE FROM article_topics WHERE article_id = @id;
+            DELETE FROM article_topics WHERE article_id = @id AND model_version <> 'analyst';
             """, new
         {
             id, canonical, final, hash = Hash(a.Body), a.Title, Authors = a.Authors.ToArray(), a.Description,
@@ -149,6 +149,9 @@ public sealed partial class Store
                 INSERT INTO article_topics (article_id, topic, score, model_version, explanation)
                 SELECT @id, t.topic, t.score, t.model_version, t.explanation::jsonb
                 FROM unnest(@Topics::text[], @Scores::real[], @Versions::text[], @Explanations::text[]) AS t(topic, score, model_version, explanation)
+                WHERE NOT EXISTS (SELECT 1 FROM topic_feedback f WHERE f.article_id = @id AND f.topic = t.topic AND f.verdict = 'reject'
+                                  AND f.id = (SELECT max(id) FROM topic_feedback g WHERE g.article_id = @id AND g.topic = t.topic))
+                ON CONFLICT (article_id, topic) DO NOTHING
                 """, new
             {
                 id, Topics = tags.Select(t => t.Topic).ToArray(), Scores = tags.Select(t => t.Score).ToArray(),

@@ -72,6 +72,31 @@ public sealed class IngestTests(PostgresFixture pg) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Ingest_TagsArticlesWithTheShippedModel_AndExplainsTheTags()
+    {
+        _web.Serve("/feed", Fixtures.Rss(_web.BaseUrl, ("/ec", "Licence rule")), "application/rss+xml");
+        _web.Serve("/ec", $$"""
+            <html lang="en"><head><title>Commerce tightens licence rules for AI chip exports</title></head><body><article>
+            <h1>Commerce tightens licence rules for AI chip exports</h1>
+            <p>The Bureau of Industry and Security issued an interim final rule on Tuesday that requires export licences for shipments of
+            advanced AI accelerators and semiconductor manufacturing equipment to a longer list of destinations.</p>
+            <p>The rule also adds fourteen companies to the Entity List, and officials said licence applications would be reviewed under a
+            presumption of denial. Chipmakers have thirty days to comment on the new export controls.</p>
+            </article></body></html>
+            """);
+        await _services.AddSourceAsync(Pipeline.Source("s", _web.Url("/feed")));
+
+        await IngestAsync();
+
+        var article = Assert.Single(await Store.ListArticlesAsync(new ArticleFilter()));
+        var tags = await Store.GetTopicsAsync(article.Id);
+        var tag = Assert.Single(tags, t => t.Topic == "export-controls");
+        Assert.InRange(tag.Score, 0.3f, 1f);
+        Assert.EndsWith("-linear-svm", tag.ModelVersion);
+        Assert.Contains("\"terms\"", tag.ExplanationJson);
+    }
+
+    [Fact]
     public async Task DuplicateItemsAcrossFeedsAndRedirects_StoreOneArticle()
     {
         var canonical = _web.Url("/story").AbsoluteUri;

@@ -1,0 +1,169 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using PolicyWatch.Classify;
+using PolicyWatch.Storage;
+
+namespace PolicyWatch.Host.Cli;
+
+/// <summary>`policywatch train`, `classify`, `eval`, `reclassify`.</summary>
+public static class ClassifyCommands
+{
+    public static Command BuildTrain()
+    {
+        var data = new Option<string[]>("--data") { Description = "Training JSON Lines files (default: every *.jsonl in models/training/)", AllowMultipleArgumentsPerToken = true };
+        var output = new Option<string?>("--out") { Description = "Folder for the trained model (default: the shipped model, models/topics, and thresholds into models/topics.json)" };
+        var trainer = new Option<string>("--trainer") { Description = "linear-svm, sdca-lr or averaged-perceptron", DefaultValueFactory = _ => "linear-svm" };
+        trainer.AcceptOnlyFromAmong(TrainOptions.Trainers);
+        var folds = new Option<int>("--folds") { Description = "Cross-validation folds", DefaultValueFactory = _ => 5 };
+        folds.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 2 or > 20) r.AddError("--folds must be between 2 and 20"); });
+        var noFeedback = new Option<bool>("--no-feedback") { Description = "Do not merge analysts' stored feedback (no database needed)" };
+        var command = new Command("train", "Train one classifier per label found in the data; print cross-validated precision, recall and F1");
+        command.Options.Add(data);
+        command.Options.Add(output);
+        command.Options.Add(trainer);
+        command.Options.Add(folds);
+        command.Options.Add(noFeedback);
+        command.SetAction(async (parse, ct) =>
+        {
+            var files = parse.GetValue(data) is { Length: > 0 } given ? given : DefaultTrainingFiles();
+            var docs = files.SelectMany(LabeledDocument.ReadJsonLines).ToList();
+            var err = parse.InvocationConfiguration.Error;
+            if (!parse.GetValue(noFeedback))
+            {
+                await using var runtime = await AppRuntime.StartAsync(PolicyWatchCli.Globals(parse), ct);
+                await using var services = runtime.BuildServices();
+                await services.GetRequiredService<Migrator>().MigrateAsync(ct);
+                var feedback = await services.GetRequiredService<Store>().FeedbackExamplesAsync(ct);
+                // feedback wins: an article an analyst judged replaces any older example with the same id
+                var ids = feedback.Select(f => f.Id).ToHashSet();
+                docs = [.. docs.Where(d => !ids.Contains(d.Id)), .. feedback];
+                await err.WriteLineAsync($"merged {feedback.Count} article(s) with analyst feedback");
+            }
+            if (docs.Count == 0) throw new ConfigurationException("no training examples");
+            var result = TopicTrainer.Train(docs, new TrainOptions { Trainer = parse.GetValue(trainer)!, Folds = parse.GetValue(folds) }, m => err.WriteLine(m));
+            var o = parse.InvocationConfiguration.Output;
+            await o.WriteLineAsync($"cross-validated ({parse.GetValue(folds)} folds), {docs.Count} examples, trainer {result.Model.Trainer}:");
+            await o.WriteLineAsync(result.CrossValidated.ToTable());
+
+            if (parse.GetValue(output) is { } dir)
+            {
+                result.Model.Save(dir);
+                await o.WriteLineAsync($"model {result.Model.Version} written to {dir}");
+            }
+            else
+            {
+                var taxonomy = Taxonomy.Load(Path.Combine(ModelsRoot(), "topics.json"));
+                result.Model.Save(taxonomy.ModelDir);
+                taxonomy.Record(result.Model, result.CrossValidated);
+                await o.WriteLineAsync($"model {result.Model.Version} written to {taxonomy.ModelDir}; thresholds and metrics in topics.json");
+            }
+            return 0;
+        });
+        return command;
+    }
+
+    public static Command BuildClassify()
+    {
+        var model = ModelOption();
+        var input = new Option<string>("--in") { Description = "JSON Lines of {\"id\",\"title\",\"text\"}", Required = true };
+        var output = new Option<string>("--out") { Description = "JSON Lines of {\"id\",\"topics\":[...],\"scores\":{...}}", Required = true };
+        var atLeastOne = new Option<bool>("--at-least-one") { Description = "Give every document its best label when none passes its threshold" };
+        var command = new Command("classify", "Tag documents from a JSON Lines file with a trained model (default: the shipped one)");
+        command.Options.Add(model);
+        command.Options.Add(input);
+        command.Options.Add(output);
+        command.Options.Add(atLeastOne);
+        command.SetAction((parse, ct) =>
+        {
+            var m = LoadModel(parse.GetValue(model));
+            var docs = LabeledDocument.ReadJsonLines(parse.GetValue(input)!);
+            var x = m.Featurizer.Transform(docs.Select(d => (d.Title ?? "", d.Text ?? "")));
+            using var w = new StreamWriter(parse.GetValue(output)!);
+            for (var i = 0; i < docs.Count; i++)
+            {
+                var scores = m.Labels.ToDictionary(l => l.Label, l => MathF.Round(l.Probability(x[i]), 4));
+                var topics = Decide(m, scores, parse.GetValue(atLeastOne));
+                w.WriteLine(JsonSerializer.Serialize(new { id = docs[i].Id, topics, scores }));
+            }
+            parse.InvocationConfiguration.Error.WriteLine($"classified {docs.Count} document(s) with model {m.Version}");
+            return Task.FromResult(0);
+        });
+        return command;
+    }
+
+    public static Command BuildEval()
+    {
+        var model = ModelOption();
+        var data = new Option<string>("--data") { Description = "Labelled JSON Lines to score against", Required = true };
+        var atLeastOne = new Option<bool>("--at-least-one") { Description = "Give every document its best label when none passes its threshold" };
+        var command = new Command("eval", "Per-label and micro/macro precision, recall and F1 of a model on labelled data");
+        command.Options.Add(model);
+        command.Options.Add(data);
+        command.Options.Add(atLeastOne);
+        command.SetAction(async (parse, ct) =>
+        {
+            var m = LoadModel(parse.GetValue(model));
+            var docs = LabeledDocument.ReadJsonLines(parse.GetValue(data)!);
+            var x = m.Featurizer.Transform(docs.Select(d => (d.Title ?? "", d.Text ?? "")));
+            var predicted = x.Select(v => (IReadOnlyCollection<string>)Decide(m, m.Labels.ToDictionary(l => l.Label, l => l.Probability(v)), parse.GetValue(atLeastOne)).ToHashSet()).ToList();
+            var labels = m.Labels.Select(l => l.Label).Union(docs.SelectMany(d => d.Labels)).Order(StringComparer.Ordinal).ToList();
+            var report = EvaluationReport.Compute(labels, docs.Select(d => (IReadOnlyCollection<string>)d.Labels.ToHashSet()).ToList(), predicted);
+            await parse.InvocationConfiguration.Output.WriteLineAsync(report.ToTable());
+            return 0;
+        });
+        return command;
+    }
+
+    public static Command BuildReclassify()
+    {
+        var since = new Option<string?>("--since") { Description = "Only articles published since this date (yyyy-mm-dd)" };
+        var command = new Command("reclassify", "Re-tag stored articles with the current model (analysts' verdicts are kept)");
+        command.Options.Add(since);
+        command.SetAction(async (parse, ct) =>
+        {
+            DateTimeOffset? from = null;
+            if (parse.GetValue(since) is { } s)
+            {
+                if (!DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var d))
+                    throw new ConfigurationException($"--since: '{s}' is not a date");
+                from = d;
+            }
+            await using var runtime = await AppRuntime.StartAsync(PolicyWatchCli.Globals(parse), ct);
+            await using var services = runtime.BuildServices();
+            await services.GetRequiredService<Migrator>().MigrateAsync(ct);
+            var count = await services.GetRequiredService<Reclassifier>().RunAsync(from, ct);
+            await parse.InvocationConfiguration.Output.WriteLineAsync($"re-tagged {count} article(s) with model {services.GetRequiredService<TopicClassifier>().Model!.Version}");
+            return 0;
+        });
+        return command;
+    }
+
+    internal static List<string> Decide(TopicModel m, IReadOnlyDictionary<string, float> scores, bool atLeastOne)
+    {
+        var topics = m.Labels.Where(l => scores[l.Label] >= l.Threshold).OrderByDescending(l => scores[l.Label]).Select(l => l.Label).ToList();
+        if (topics.Count == 0 && atLeastOne && m.Labels.Count > 0) topics.Add(scores.MaxBy(kv => kv.Value).Key);
+        return topics;
+    }
+
+    private static Option<string?> ModelOption() => new("--model") { Description = "Model folder (default: the shipped model named by models/topics.json)" };
+
+    internal static TopicModel LoadModel(string? dir) =>
+        TopicModel.Load(dir ?? Taxonomy.Load(Path.Combine(ModelsRoot(), "topics.json")).ModelDir);
+
+    /// <summary>models/ of the checkout when run from one, else the copy beside the executable.</summary>
+    internal static string ModelsRoot()
+    {
+        for (var d = new DirectoryInfo(Directory.GetCurrentDirectory()); d is not null; d = d.Parent)
+            if (File.Exists(Path.Combine(d.FullName, "PolicyWatch.sln"))) return Path.Combine(d.FullName, "models");
+        return AppPaths.Resolve("models");
+    }
+
+    private static string[] DefaultTrainingFiles()
+    {
+        var dir = Path.Combine(ModelsRoot(), "training");
+        var files = Directory.Exists(dir) ? Directory.GetFiles(dir, "*.jsonl").Order().ToArray() : [];
+        if (files.Length == 0) throw new ConfigurationException($"{dir}: no *.jsonl training files");
+        return files;
+    }
+}

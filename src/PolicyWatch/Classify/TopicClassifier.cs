@@ -1,0 +1,68 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using PolicyWatch.Extract;
+using PolicyWatch.Model;
+
+namespace PolicyWatch.Classify;
+
+/// <summary>Section <c>Classify</c>.</summary>
+public sealed class ClassifyOptions
+{
+    /// <summary>Folder holding topics.json and the trained model it names.</summary>
+    public string ModelDir { get; set; } = "models";
+}
+
+/// <summary>
+/// The tagging stage: the shipped (or configured) model, loaded once, tags articles with the taxonomy's topics,
+/// each with its probability and the terms that weighed most. Thread-safe.
+/// </summary>
+public sealed class TopicClassifier
+{
+    private readonly Lazy<(Taxonomy? Taxonomy, TopicModel? Model)> _loaded;
+
+    public TopicClassifier(ClassifyOptions options, ILogger<TopicClassifier> log)
+    {
+        _loaded = new Lazy<(Taxonomy?, TopicModel?)>(() =>
+        {
+            var dir = AppPaths.Resolve(options.ModelDir);
+            var taxonomyFile = Path.Combine(dir, "topics.json");
+            if (!File.Exists(taxonomyFile))
+            {
+                log.LogWarning("No taxonomy at {File}: articles are stored untagged", taxonomyFile);
+                return (null, null);
+            }
+            var taxonomy = Taxonomy.Load(taxonomyFile);
+            if (!TopicModel.Exists(taxonomy.ModelDir))
+            {
+                log.LogWarning("No trained model in {Dir}: articles are stored untagged (run `policywatch train`)", taxonomy.ModelDir);
+                return (taxonomy, null);
+            }
+            var model = TopicModel.Load(taxonomy.ModelDir);
+            log.LogInformation("Loaded topic model {Version} ({Labels} labels)", model.Version, model.Labels.Count);
+            return (taxonomy, model);
+        }, LazyThreadSafetyMode.ExecutionAndPublication);
+    }
+
+    public TopicModel? Model => _loaded.Value.Model;
+    public Taxonomy? Taxonomy => _loaded.Value.Taxonomy;
+
+    public IReadOnlyList<TopicTag> Tag(ExtractedArticle article) => Tag(article.Title ?? "", article.Body);
+
+    public IReadOnlyList<TopicTag> Tag(string title, string body)
+    {
+        var (taxonomy, model) = _loaded.Value;
+        if (taxonomy is null || model is null) return [];
+        var x = model.Featurizer.Transform(title, body);
+        var tags = new List<TopicTag>();
+        foreach (var label in model.Labels)
+        {
+            if (taxonomy.Find(label.Label) is null) continue;
+            var p = label.Probability(x);
+            if (p < label.Threshold) continue;
+            var terms = model.Explain(x, label);
+            var explanation = JsonSerializer.Serialize(new { terms = terms.Select(t => new { term = t.Term, weight = t.Weight }) });
+            tags.Add(new TopicTag(label.Label, MathF.Round(p, 4), model.Version, explanation));
+        }
+        return tags.OrderByDescending(t => t.Score).ToList();
+    }
+}

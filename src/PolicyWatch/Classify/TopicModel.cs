@@ -1,0 +1,102 @@
+using System.Text.Json;
+using Microsoft.ML;
+
+namespace PolicyWatch.Classify;
+
+/// <summary>One label's linear classifier: calibrated probability = 1 / (1 + exp(slope·(w·x + b) + offset)).</summary>
+public sealed class LabelModel
+{
+    public required string Label { get; init; }
+    public required float[] Weights { get; init; }
+    public float Bias { get; init; }
+    public float Slope { get; init; } = -1;
+    public float Offset { get; init; }
+    public float Threshold { get; set; } = 0.5f;
+
+    public float Probability(SparseVector x) => 1f / (1f + MathF.Exp(Slope * (x.Dot(Weights) + Bias) + Offset));
+}
+
+public sealed record TermWeight(string Term, float Weight);
+
+/// <summary>
+/// A trained multi-label model: the shared featuriser and one calibrated linear classifier per label. Loaded once;
+/// prediction is a sparse dot product per label, thread-safe and fast, and its largest terms explain each tag.
+/// </summary>
+public sealed class TopicModel
+{
+    private const string FeaturizerFile = "featurizer.zip";
+    private const string ModelFile = "model.json";
+    private const string WeightsFile = "weights.bin";
+
+    public TopicModel(TextFeaturizer featurizer, IReadOnlyList<LabelModel> labels, string version, string trainer)
+    {
+        Featurizer = featurizer;
+        Labels = labels;
+        Version = version;
+        Trainer = trainer;
+    }
+
+    public TextFeaturizer Featurizer { get; }
+    public IReadOnlyList<LabelModel> Labels { get; }
+    /// <summary>Stored with every tag, so re-tagging can find tags of older models.</summary>
+    public string Version { get; }
+    public string Trainer { get; }
+
+    public IReadOnlyDictionary<string, float> Scores(SparseVector x) => Labels.ToDictionary(l => l.Label, l => l.Probability(x));
+
+    public IReadOnlyDictionary<string, float> Scores(string title, string body) => Scores(Featurizer.Transform(title, body));
+
+    /// <summary>The words and phrases of the document that pushed this label's score up the most.</summary>
+    public IReadOnlyList<TermWeight> Explain(SparseVector x, LabelModel label, int count = 6)
+    {
+        var names = Featurizer.FeatureNames;
+        var terms = new Dictionary<string, float>();
+        for (var i = 0; i < x.Indices.Length; i++)
+        {
+            var contribution = label.Weights[x.Indices[i]] * x.Values[i];
+            if (contribution <= 0) continue;
+            var name = names[x.Indices[i]];
+            // word features ("TitleFeatures.Word.export|controls") read as phrases; character grams mean nothing to an analyst
+            var at = name.IndexOf(".Word.", StringComparison.Ordinal);
+            if (at < 0) continue;
+            var term = name[(at + 6)..].Replace('|', ' ');
+            terms[term] = terms.GetValueOrDefault(term) + contribution;
+        }
+        return terms.OrderByDescending(t => t.Value).Take(count).Select(t => new TermWeight(t.Key, MathF.Round(t.Value, 4))).ToList();
+    }
+
+    public void Save(string dir)
+    {
+        Directory.CreateDirectory(dir);
+        Featurizer.Save(Path.Combine(dir, FeaturizerFile));
+        var meta = new ModelJson(Version, Trainer, Featurizer.Dimension,
+            Labels.Select(l => new LabelJson(l.Label, l.Bias, l.Slope, l.Offset, l.Threshold)).ToList());
+        File.WriteAllText(Path.Combine(dir, ModelFile), JsonSerializer.Serialize(meta, new JsonSerializerOptions { WriteIndented = true }));
+        using var w = new BinaryWriter(File.Create(Path.Combine(dir, WeightsFile)));
+        foreach (var l in Labels)
+            foreach (var v in l.Weights) w.Write(v);
+    }
+
+    public static bool Exists(string dir) => File.Exists(Path.Combine(dir, ModelFile)) && File.Exists(Path.Combine(dir, FeaturizerFile));
+
+    public static TopicModel Load(string dir)
+    {
+        if (!Exists(dir)) throw new ConfigurationException($"{dir}: no trained model (expected {ModelFile}, {FeaturizerFile} and {WeightsFile}); run `policywatch train`");
+        var meta = JsonSerializer.Deserialize<ModelJson>(File.ReadAllText(Path.Combine(dir, ModelFile)))
+                   ?? throw new ConfigurationException($"{dir}/{ModelFile}: empty");
+        var featurizer = TextFeaturizer.Load(new MLContext(seed: 1), Path.Combine(dir, FeaturizerFile));
+        if (featurizer.Dimension != meta.Dimension)
+            throw new ConfigurationException($"{dir}: featurizer has {featurizer.Dimension} features, {ModelFile} says {meta.Dimension}");
+        using var r = new BinaryReader(File.OpenRead(Path.Combine(dir, WeightsFile)));
+        var labels = meta.Labels.Select(l =>
+        {
+            var weights = new float[meta.Dimension];
+            for (var i = 0; i < weights.Length; i++) weights[i] = r.ReadSingle();
+            return new LabelModel { Label = l.Label, Weights = weights, Bias = l.Bias, Slope = l.Slope, Offset = l.Offset, Threshold = l.Threshold };
+        }).ToList();
+        return new TopicModel(featurizer, labels, meta.Version, meta.Trainer);
+    }
+
+    private sealed record ModelJson(string Version, string Trainer, int Dimension, List<LabelJson> Labels);
+    private sealed record LabelJson(string Label, float Bias, float Slope, float Offset, float Threshold);
+}

@@ -1,0 +1,193 @@
+using System.Diagnostics;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Trainers;
+
+namespace PolicyWatch.Classify;
+
+public sealed record TrainOptions
+{
+    /// <summary>
+    /// <c>linear-svm</c> (the default: best measured, see docs/benchmarks.md), <c>sdca-lr</c> (SDCA logistic regression) or
+    /// <c>averaged-perceptron</c>; margins are Platt-calibrated into probabilities.
+    /// </summary>
+    public string Trainer { get; init; } = "linear-svm";
+    /// <summary>Cross-validation folds used to choose each label's threshold and to report its quality.</summary>
+    public int Folds { get; init; } = 5;
+    /// <summary>L2 regularisation (SDCA's l2Regularization, the SVM's lambda).</summary>
+    public float L2 { get; init; } = 1e-3f;
+    public int Iterations { get; init; } = 30;
+    public int Seed { get; init; } = 1;
+    public int Parallelism { get; init; } = Environment.ProcessorCount;
+    /// <summary>Labels with fewer positive examples are not trained (nothing can be learned or measured).</summary>
+    public int MinPositives { get; init; } = 1;
+    /// <summary>Character 4-grams besides words.</summary>
+    public bool CharacterGrams { get; init; } = true;
+
+    public static readonly string[] Trainers = ["sdca-lr", "linear-svm", "averaged-perceptron"];
+}
+
+public sealed record TrainResult(TopicModel Model, EvaluationReport CrossValidated, TimeSpan Elapsed);
+
+/// <summary>
+/// Trains one calibrated binary classifier per label over shared text features. Each label's threshold is the one
+/// that maximises its F1 on out-of-fold predictions; the reported quality is those same out-of-fold predictions.
+/// </summary>
+public static class TopicTrainer
+{
+    private sealed class Row
+    {
+        public VBuffer<float> Features { get; set; }
+        public bool Label { get; set; }
+    }
+
+    public static TrainResult Train(IReadOnlyList<LabeledDocument> docs, TrainOptions options, Action<string>? log = null)
+    {
+        var watch = Stopwatch.StartNew();
+        log ??= _ => { };
+        var labels = docs.SelectMany(d => d.Labels).Distinct().Order(StringComparer.Ordinal).ToList();
+        var trainable = labels.Where(l => docs.Count(d => d.Labels.Contains(l)) >= options.MinPositives).ToList();
+        var ml = new MLContext(seed: options.Seed);
+        var texts = docs.Select(d => (d.Title ?? "", d.Text ?? "")).ToList();
+        var featurizer = TextFeaturizer.Fit(ml, texts, options.CharacterGrams);
+        var x = featurizer.Transform(texts);
+        log($"{docs.Count} documents, {trainable.Count} labels, {featurizer.Dimension} features ({watch.Elapsed.TotalSeconds:0.0} s)");
+
+        // out-of-fold probabilities: fold k's documents scored by a model that never saw them
+        var folds = Math.Max(2, Math.Min(options.Folds, docs.Count));
+        var order = Enumerable.Range(0, docs.Count).OrderBy(i => new Random(options.Seed + i).Next()).ToArray();
+        var foldOf = new int[docs.Count];
+        for (var i = 0; i < order.Length; i++) foldOf[order[i]] = i % folds;
+
+        var labelModels = new LabelModel[trainable.Count];
+        var oof = new float[trainable.Count][];
+        Parallel.For(0, trainable.Count, new ParallelOptions { MaxDegreeOfParallelism = options.Parallelism }, li =>
+        {
+            var label = trainable[li];
+            var y = docs.Select(d => d.Labels.Contains(label)).ToArray();
+            var context = new MLContext(seed: options.Seed);
+            // out-of-fold margins: calibrated on documents each model never saw, so probabilities mean the same for new articles
+            var margins = new double[docs.Count];
+            for (var f = 0; f < folds; f++)
+            {
+                var train = Enumerable.Range(0, docs.Count).Where(i => foldOf[i] != f).ToList();
+                var model = TrainOne(context, label, featurizer.Dimension, train.Select(i => (x[i], y[i])), options);
+                for (var i = 0; i < docs.Count; i++)
+                    if (foldOf[i] == f) margins[i] = x[i].Dot(model.Weights) + model.Bias;
+            }
+            var (slope, offset) = PlattScaling.Fit(margins, y);
+            oof[li] = margins.Select(m => 1f / (1f + MathF.Exp(slope * (float)m + offset))).ToArray();
+            var final = TrainOne(context, label, featurizer.Dimension, Enumerable.Range(0, docs.Count).Select(i => (x[i], y[i])), options);
+            labelModels[li] = new LabelModel
+            {
+                Label = label, Weights = final.Weights, Bias = final.Bias, Slope = slope, Offset = offset, Threshold = BestThreshold(oof[li], y),
+            };
+        });
+
+        var gold = docs.Select(d => (IReadOnlyCollection<string>)d.Labels.ToHashSet()).ToList();
+        var predicted = Enumerable.Range(0, docs.Count)
+            .Select(i => (IReadOnlyCollection<string>)trainable.Where((_, li) => oof[li][i] >= labelModels[li].Threshold).ToHashSet())
+            .ToList();
+        var report = EvaluationReport.Compute(trainable, gold, predicted);
+        var version = $"{DateTime.UtcNow:yyyyMMddHHmmss}-{options.Trainer}";
+        log($"trained in {watch.Elapsed.TotalSeconds:0.0} s");
+        return new TrainResult(new TopicModel(featurizer, labelModels, version, options.Trainer), report, watch.Elapsed);
+    }
+
+    private static LabelModel TrainOne(MLContext ml, string label, int dimension, IEnumerable<(SparseVector X, bool Y)> rows, TrainOptions options)
+    {
+        var schema = SchemaDefinition.Create(typeof(Row));
+        schema[nameof(Row.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, dimension);
+        var data = ml.Data.Cache(ml.Data.LoadFromEnumerable(rows.Select(r => new Row
+        {
+            Features = new VBuffer<float>(dimension, r.X.Indices.Length, r.X.Values, r.X.Indices),
+            Label = r.Y,
+        }), schema));
+
+        if (!HasBothClasses(ml, data))
+        {
+            // one class only: a constant model (always no, or always yes) rather than a trainer error
+            var positive = ml.Data.CreateEnumerable<Row>(data, reuseRowObject: true).First().Label;
+            return new LabelModel { Label = label, Weights = new float[dimension], Bias = positive ? 10 : -10 };
+        }
+
+        switch (options.Trainer)
+        {
+            case "sdca-lr":
+            {
+                var model = ml.BinaryClassification.Trainers.SdcaLogisticRegression(labelColumnName: nameof(Row.Label), featureColumnName: nameof(Row.Features),
+                    l2Regularization: options.L2, maximumNumberOfIterations: options.Iterations).Fit(data);
+                return FromLinear(label, model.Model.SubModel);
+            }
+            case "linear-svm":
+            {
+                var model = ml.BinaryClassification.Trainers.LinearSvm(new LinearSvmTrainer.Options
+                {
+                    LabelColumnName = nameof(Row.Label), FeatureColumnName = nameof(Row.Features),
+                    NumberOfIterations = options.Iterations, Lambda = options.L2,
+                }).Fit(data);
+                return FromLinear(label, model.Model);
+            }
+            case "averaged-perceptron":
+            {
+                var model = ml.BinaryClassification.Trainers.AveragedPerceptron(nameof(Row.Label), nameof(Row.Features), numberOfIterations: Math.Min(options.Iterations, 20)).Fit(data);
+                return FromLinear(label, model.Model);
+            }
+            default:
+                throw new ConfigurationException($"unknown trainer '{options.Trainer}' (use {string.Join(", ", TrainOptions.Trainers)})");
+        }
+    }
+
+    /// <summary>The raw linear model; the caller calibrates its margins on out-of-fold predictions.</summary>
+    private static LabelModel FromLinear(string label, LinearBinaryModelParameters linear)
+    {
+        var weights = new float[linear.Weights.Count];
+        for (var i = 0; i < weights.Length; i++) weights[i] = linear.Weights[i];
+        return new LabelModel { Label = label, Weights = weights, Bias = linear.Bias };
+    }
+
+    private static bool HasBothClasses(MLContext ml, IDataView data)
+    {
+        bool yes = false, no = false;
+        foreach (var r in ml.Data.CreateEnumerable<Row>(data, reuseRowObject: true))
+        {
+            if (r.Label) yes = true; else no = true;
+            if (yes && no) return true;
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// The probability threshold with the best F1 on out-of-fold predictions; 0.5 when nothing can be learned. When a
+    /// range of thresholds ties for the best F1 (well-separated classes), the middle of the range, not its edge: the
+    /// widest margin on both sides for documents unlike the training data.
+    /// </summary>
+    internal static float BestThreshold(float[] probabilities, bool[] truth)
+    {
+        var positives = truth.Count(t => t);
+        if (positives == 0) return 0.5f;
+        var ranked = probabilities.Select((p, i) => (P: p, Y: truth[i])).OrderByDescending(r => r.P).ToList();
+        int tp = 0, fp = 0;
+        var bestF1 = -1.0;
+        float high = 0.5f, low = 0.5f;
+        for (var i = 0; i < ranked.Count; i++)
+        {
+            if (ranked[i].Y) tp++; else fp++;
+            // only where the next score differs: a threshold cannot split equal scores
+            if (i + 1 < ranked.Count && ranked[i + 1].P == ranked[i].P) continue;
+            var f1 = 2.0 * tp / (2.0 * tp + fp + (positives - tp));
+            var next = i + 1 < ranked.Count ? ranked[i + 1].P : 0f;
+            if (f1 > bestF1 + 1e-9)
+            {
+                bestF1 = f1;
+                high = ranked[i].P;   // any threshold in (next, P] gives this F1
+                low = next;
+            }
+            else if (f1 >= bestF1 - 1e-9)
+            {
+                low = next;           // the plateau of best F1 extends down
+            }
+        }
+        return Math.Clamp((high + low) / 2, 0.02f, 0.98f);
+    }
+}

@@ -1,0 +1,113 @@
+using PolicyWatch.Classify;
+using PolicyWatch.Tests.Support;
+
+namespace PolicyWatch.Tests.Classify;
+
+public sealed class TopicTrainerTests
+{
+    private static readonly Lazy<TrainResult> Trained = new(() => TopicTrainer.Train(TinyCorpus.Documents(), new TrainOptions { Folds = 3 }));
+
+    [Fact]
+    public void Train_LearnsEveryLabelInTheData_WithCrossValidatedScores()
+    {
+        var result = Trained.Value;
+        Assert.Equal(["boats", "fruit", "weather"], result.Model.Labels.Select(l => l.Label));
+        Assert.All(result.CrossValidated.Labels, l => Assert.True(l.F1 > 0.8, $"{l.Label} F1 {l.F1}"));
+        Assert.All(result.Model.Labels, l => Assert.InRange(l.Threshold, 0.02f, 0.98f));
+    }
+
+    [Theory]
+    [InlineData("Orchard news", "The apple harvest in the orchard was the best in years.", "fruit")]
+    [InlineData("Marina reopens", "The yacht marina and the harbour ferry are busy again.", "boats")]
+    [InlineData("Blizzard", "A snowfall warning and a blizzard forecast for the weekend.", "weather")]
+    public void Predict_UnseenDocument_GetsItsLabelAndOnlyThat(string title, string text, string expected)
+    {
+        var model = Trained.Value.Model;
+        var scores = model.Scores(title, text);
+        var tags = model.Labels.Where(l => scores[l.Label] >= l.Threshold).Select(l => l.Label).ToList();
+        Assert.Equal([expected], tags);
+        Assert.All(scores.Values, p => Assert.InRange(p, 0f, 1f));
+    }
+
+    [Fact]
+    public void Predict_OffTopicDocument_GetsNoLabel()
+    {
+        var model = Trained.Value.Model;
+        var scores = model.Scores("Library hours", "The council extended library hours and changed parking permits.");
+        Assert.DoesNotContain(model.Labels, l => scores[l.Label] >= l.Threshold);
+    }
+
+    [Fact]
+    public void Explain_NamesTheWordsThatWeighed()
+    {
+        var model = Trained.Value.Model;
+        var x = model.Featurizer.Transform("Orchard news", "The apple harvest in the orchard was the best in years.");
+        var terms = model.Explain(x, model.Labels.Single(l => l.Label == "fruit")).Select(t => t.Term).ToList();
+        Assert.NotEmpty(terms);
+        Assert.Contains(terms, t => t.Contains("orchard") || t.Contains("apple") || t.Contains("harvest"));
+    }
+
+    [Fact]
+    public void SaveAndLoad_GivesTheSameProbabilities()
+    {
+        var model = Trained.Value.Model;
+        var dir = TempDirs.Create("model");
+        model.Save(dir);
+        var loaded = TopicModel.Load(dir);
+        const string title = "Storm over the marina", text = "A hurricane storm surge threatened the yacht mooring.";
+        Assert.Equal(model.Version, loaded.Version);
+        Assert.Equal(model.Scores(title, text), loaded.Scores(title, text));
+        Assert.Equal(model.Labels.Select(l => l.Threshold), loaded.Labels.Select(l => l.Threshold));
+        TempDirs.Delete(dir);
+    }
+
+    [Fact]
+    public void Predict_FromManyThreads_MatchesSequential()
+    {
+        var model = Trained.Value.Model;
+        var texts = TinyCorpus.Documents().Select(d => (d.Title ?? "", d.Text ?? "")).ToList();
+        var sequential = texts.Select(t => model.Scores(t.Item1, t.Item2)["fruit"]).ToArray();
+        var parallel = new float[texts.Count];
+        Parallel.For(0, texts.Count * 8, i => parallel[i % texts.Count] = model.Scores(texts[i % texts.Count].Item1, texts[i % texts.Count].Item2)["fruit"]);
+        Assert.Equal(sequential, parallel);
+    }
+
+    [Theory]
+    [InlineData("sdca-lr")]
+    [InlineData("averaged-perceptron")]
+    public void OtherTrainers_AlsoLearnTheTask(string trainer)
+    {
+        var result = TopicTrainer.Train(TinyCorpus.Documents(), new TrainOptions { Folds = 3, Trainer = trainer });
+        Assert.True(result.CrossValidated.MicroF1 > 0.8, $"{trainer}: {result.CrossValidated.MicroF1}");
+    }
+
+    [Fact]
+    public void BestThreshold_SeparableScores_MiddleOfTheGap()
+    {
+        var t = TopicTrainer.BestThreshold([0.9f, 0.8f, 0.2f, 0.1f], [true, true, false, false]);
+        Assert.Equal(0.5f, t, 3);
+        Assert.Equal(0.5f, TopicTrainer.BestThreshold([0.3f, 0.2f], [false, false]));
+    }
+
+    [Fact]
+    public void PlattScaling_HigherMarginHigherProbability()
+    {
+        var (a, b) = PlattScaling.Fit([-2, -1.5, -1, -0.5, 0.5, 1, 1.5, 2], [false, false, false, true, false, true, true, true]);
+        float P(double s) => 1f / (1f + MathF.Exp(a * (float)s + b));
+        Assert.True(P(2) > 0.8f && P(-2) < 0.2f && P(1) > P(0));
+    }
+
+    [Fact]
+    public void EvaluationReport_MicroAndMacro()
+    {
+        var gold = new List<IReadOnlyCollection<string>> { new[] { "a" }, new[] { "a", "b" }, new[] { "b" }, Array.Empty<string>() };
+        var predicted = new List<IReadOnlyCollection<string>> { new[] { "a" }, new[] { "a" }, new[] { "a" }, new[] { "b" } };
+        var report = EvaluationReport.Compute(["a", "b"], gold, predicted);
+        // a: tp 2, fp 1, fn 0 → F1 0.8; b: tp 0, fp 1, fn 2 → F1 0
+        Assert.Equal(0.8, report.Labels[0].F1, 6);
+        Assert.Equal(0.0, report.Labels[1].F1, 6);
+        Assert.Equal(0.4, report.MacroF1, 6);
+        Assert.Equal(2.0 / 4, report.MicroPrecision, 6);
+        Assert.Equal(2.0 / 4, report.MicroRecall, 6);
+    }
+}
