@@ -38,6 +38,10 @@ public static class PolicyWatchCli
         root.Subcommands.Add(ClassifyCommands.BuildClassify());
         root.Subcommands.Add(ClassifyCommands.BuildEval());
         root.Subcommands.Add(ClassifyCommands.BuildReclassify());
+        root.Subcommands.Add(SearchCommands.BuildSearch());
+        root.Subcommands.Add(SearchCommands.BuildArticle());
+        root.Subcommands.Add(SearchCommands.BuildUsers());
+        root.Subcommands.Add(SearchCommands.BuildApiKeys());
         root.Subcommands.Add(BenchCommand.Build());
         return root;
     }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Hangfire;
 using PolicyWatch.Host.Api;
+using PolicyWatch.Host.Auth;
 
 namespace PolicyWatch.Host.Cli;
 
@@ -23,10 +24,26 @@ public static class ServeCommand
             builder.Services.AddPolicyWatch(builder.Configuration);
             builder.Services.AddPolicyWatchJobs(builder.Configuration, runWorkers: !parse.GetValue(noWorker));
             builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+            builder.Services.AddPolicyWatchAuth();
+            builder.Services.AddRazorPages();
+            builder.Services.AddOpenApi();
+            builder.Services.AddProblemDetails();
 
             var app = builder.Build();
+            app.UseExceptionHandler();
+            app.UseStatusCodePages();
+            app.UseRateLimiter();
+            app.UseAuthentication();
+            app.UseAuthorization();
             app.MapHealthApi();
-            app.MapHangfireDashboard("/hangfire", new DashboardOptions { DisplayStorageConnectionString = false });
+            app.MapOpenApi();
+            app.MapAnalystApi();
+            app.MapRazorPages();
+            app.MapHangfireDashboard("/hangfire", new DashboardOptions
+            {
+                DisplayStorageConnectionString = false,
+                Authorization = [new AdminDashboardFilter()],
+            }).RequireAuthorization(AuthSetup.AdminPolicy);
             await app.RunAsync(ct);
             return 0;
         });

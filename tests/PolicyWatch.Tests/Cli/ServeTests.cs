@@ -28,9 +28,8 @@ public sealed class ServeTests(PostgresFixture pg)
         Assert.Contains("Applied migration 0001", serve.Output);
         Assert.DoesNotContain("Password=", serve.Output, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("Sources from", serve.Output);
-        var recurring = await http.GetStringAsync("/hangfire/recurring");
-        Assert.Contains("poll-due-sources", recurring);
-        Assert.Contains("sweep-pending", recurring);
+        // the dashboard needs an admin now (AnalystApiTests); anonymous callers are turned away
+        Assert.Equal(HttpStatusCode.Unauthorized, (await http.GetAsync("/hangfire/recurring")).StatusCode);
 
         await serve.SignalAsync("INT");
         await serve.WaitForExitAsync(TimeSpan.FromSeconds(60));

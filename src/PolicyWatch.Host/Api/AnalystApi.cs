@@ -1,0 +1,170 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Mvc;
+using PolicyWatch.Classify;
+using PolicyWatch.Host.Auth;
+using PolicyWatch.Search;
+using PolicyWatch.Storage;
+
+namespace PolicyWatch.Host.Api;
+
+/// <summary>The analysts' HTTP API under /api: search, articles, topics, sources, feedback, saved searches.</summary>
+public static class AnalystApi
+{
+    public static IEndpointRouteBuilder MapAnalystApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api");
+        api.MapGet("/search", SearchAsync).WithSummary("Full-text search with filters, facets and keyset pagination");
+        api.MapGet("/articles/{id:long}", ArticleAsync).WithSummary("One article: clean text, metadata, tags with explanations, similar articles");
+        api.MapPost("/articles/{id:long}/feedback", FeedbackAsync).WithSummary("Confirm or reject a tag, or add a missing one");
+        api.MapGet("/topics", TopicsAsync).WithSummary("Topics with article counts");
+        api.MapGet("/topics/{slug}/trend", TrendAsync).WithSummary("Articles per day for a topic");
+        api.MapGet("/sources", SourcesAsync).WithSummary("Sources with health");
+        api.MapGet("/saved-searches", async (HttpContext c, Store store, CancellationToken ct) =>
+            Results.Ok((await store.ListSavedSearchesAsync(c.User.UserId(), ct)).Select(s => new { s.Id, s.Name, query = JsonDocument.Parse(s.QueryJson).RootElement, s.CreatedAt })));
+        api.MapPost("/saved-searches", SaveSearchAsync);
+        api.MapDelete("/saved-searches/{id:long}", async (long id, HttpContext c, Store store, CancellationToken ct) =>
+            await store.DeleteSavedSearchAsync(c.User.UserId(), id, ct) ? Results.NoContent() : Results.NotFound());
+        return app;
+    }
+
+    /// <summary>Reads search parameters from a query string; bad values are an ArgumentException with the reason.</summary>
+    public static SearchQuery ParseQuery(IQueryCollection q, DateTimeOffset now)
+    {
+        static bool? Bool(string? v) => v is null or "" ? null : v is "1" or "true" or "yes" ? true : v is "0" or "false" or "no" ? false
+            : throw new ArgumentException($"'{v}' is not true or false");
+        var limit = q["limit"].ToString() is { Length: > 0 } l ? int.TryParse(l, out var n) ? n : throw new ArgumentException("limit must be a number") : 20;
+        var minScore = q["minScore"].ToString() is { Length: > 0 } m
+            ? float.TryParse(m, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var f) ? f : throw new ArgumentException("minScore must be a number")
+            : 0f;
+        var sort = q["sort"].ToString() switch
+        {
+            "" or "relevance" => SearchSort.Relevance,
+            "date" => SearchSort.Date,
+            var s => throw new ArgumentException($"sort must be relevance or date, not '{s}'"),
+        };
+        return new SearchQuery
+        {
+            Text = Clean(q["q"].ToString()),
+            Topics = q["topic"].Where(t => !string.IsNullOrWhiteSpace(t)).Select(t => t!).Distinct().ToList(),
+            AllTopics = Bool(q["allTopics"]) ?? false,
+            MinTopicScore = minScore,
+            Sources = q["source"].Where(t => !string.IsNullOrWhiteSpace(t)).Select(t => t!).Distinct().ToList(),
+            Category = NullIfEmpty(q["category"]),
+            Language = NullIfEmpty(q["language"]),
+            Since = SearchQuery.ParseWhen(q["since"], now),
+            Until = SearchQuery.ParseWhen(q["until"], now),
+            HasPdf = Bool(q["hasPdf"]),
+            Sort = sort,
+            Limit = limit,
+            After = NullIfEmpty(q["after"]),
+            Facets = Bool(q["facets"]) ?? true,
+        }.Validated();
+    }
+
+    /// <summary>Control characters (NUL above all, which PostgreSQL text cannot hold) are dropped from query text.</summary>
+    public static string Clean(string text) => new(text.Where(c => !char.IsControl(c) || c is ' ').ToArray());
+
+    private static string? NullIfEmpty(string? s) => string.IsNullOrWhiteSpace(s) ? null : s;
+
+    private static async Task<IResult> SearchAsync(HttpContext c, Store store, TimeProvider clock, CancellationToken ct)
+    {
+        SearchQuery query;
+        try { query = ParseQuery(c.Request.Query, clock.GetUtcNow()); }
+        catch (ArgumentException e) { return BadRequest(e.Message); }
+        try
+        {
+            var result = await store.SearchAsync(query, clock.GetUtcNow(), ct);
+            return Results.Ok(new
+            {
+                total = result.Total,
+                next = result.Next,
+                hits = result.Hits.Select(h => new
+                {
+                    h.Id, h.Url, h.Title, source = h.Source, sourceName = h.SourceName, published = h.Published, h.Language,
+                    topics = h.Topics, h.Snippet, snippetHtml = h.SnippetHtml, h.IsPdf,
+                }),
+                facets = new { topics = result.TopicFacets, sources = result.SourceFacets, days = result.DayFacets },
+            });
+        }
+        catch (ArgumentException e) { return BadRequest(e.Message); }
+    }
+
+    private static IResult BadRequest(string reason) =>
+        Results.Problem(title: "Bad request", detail: reason, statusCode: StatusCodes.Status400BadRequest);
+
+    private static async Task<IResult> ArticleAsync(long id, Store store, CancellationToken ct)
+    {
+        var a = await store.GetArticleAsync(id, ct);
+        if (a is null) return Results.Problem(title: "Not found", detail: $"no article {id}", statusCode: 404);
+        var tags = await store.GetTopicsAsync(id, ct);
+        var similar = await store.SimilarArticlesAsync(id, 5, ct);
+        return Results.Ok(new
+        {
+            a.Id, url = a.CanonicalUrl, a.Title, a.Authors, published = a.PublishedAt, modified = a.ModifiedAt, a.Language, a.SiteName,
+            source = a.SourceSlug, a.Description, a.Body, a.Status, a.Error, kind = a.ContentKind, pages = a.PageCount,
+            tags = tags.Select(t => new
+            {
+                t.Topic, t.Score, model = t.ModelVersion,
+                explanation = t.ExplanationJson is null ? (JsonElement?)null : JsonDocument.Parse(t.ExplanationJson).RootElement,
+            }),
+            similar = similar.Select(s => new { s.Id, s.Title, s.Url, s.Source, published = s.Published }),
+        });
+    }
+
+    public sealed record FeedbackRequest(string Topic, string Verdict);
+
+    private static async Task<IResult> FeedbackAsync(long id, [FromBody] FeedbackRequest body, HttpContext c, Store store, TopicClassifier classifier, CancellationToken ct)
+    {
+        if (!Verdicts.All.Contains(body.Verdict)) return BadRequest($"verdict must be one of {string.Join(", ", Verdicts.All)}");
+        if (classifier.Taxonomy is { } taxonomy && taxonomy.Find(body.Topic) is null) return BadRequest($"'{body.Topic}' is not a topic of the taxonomy");
+        if (await store.GetArticleAsync(id, ct) is null) return Results.Problem(title: "Not found", detail: $"no article {id}", statusCode: 404);
+        await store.RecordFeedbackAsync(id, body.Topic, body.Verdict, c.User.Identity!.Name!, ct);
+        return Results.Ok(new { tags = (await store.GetTopicsAsync(id, ct)).Select(t => new { t.Topic, t.Score, model = t.ModelVersion }) });
+    }
+
+    private static async Task<IResult> TopicsAsync(Store store, TopicClassifier classifier, CancellationToken ct)
+    {
+        var counts = (await store.TopicCountsAsync(ct)).ToDictionary(c => c.Topic);
+        var topics = classifier.Taxonomy?.Topics ?? [];
+        return Results.Ok(topics.Select(t => new
+        {
+            t.Slug, t.Name, t.Definition, t.Threshold,
+            articles = counts.TryGetValue(t.Slug, out var c) ? c.Count : 0,
+            latest = counts.TryGetValue(t.Slug, out var l) ? l.Latest : null,
+        }));
+    }
+
+    private static async Task<IResult> TrendAsync(string slug, int? days, Store store, TimeProvider clock, CancellationToken ct)
+    {
+        var n = days ?? 30;
+        if (n is < 1 or > 730) return BadRequest("days must be between 1 and 730");
+        var trend = await store.TopicTrendAsync(slug, n, clock.GetUtcNow(), ct);
+        return Results.Ok(trend.Select(d => new { day = d.Day.ToString("yyyy-MM-dd"), count = d.Count }));
+    }
+
+    private static async Task<IResult> SourcesAsync(Store store, CancellationToken ct)
+    {
+        var sources = await store.ListSourcesAsync(ct: ct);
+        return Results.Ok(sources.Select(s => new
+        {
+            s.Slug, s.Name, s.Url, s.Kind, s.Category, s.Region, s.Enabled, s.Healthy, lastPolled = s.LastPolledAt, lastSuccess = s.LastSuccessAt,
+            nextPoll = s.NextPollAt, errors = s.ErrorCount, lastError = s.LastError, items = s.ItemsTotal,
+            itemsPerDay = s.AvgItemGap is { TotalHours: > 0 } gap ? Math.Round(24 / gap.TotalHours, 2) : (double?)null,
+        }));
+    }
+
+    public sealed record SaveSearchRequest(string Name, string Query);
+
+    private static async Task<IResult> SaveSearchAsync([FromBody] SaveSearchRequest body, HttpContext c, Store store, TimeProvider clock, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(body.Name) || body.Name.Length > 100) return BadRequest("a name of 1 to 100 characters is needed");
+        // the query is a search query string (q=...&topic=...): validated now, so alerts and digests can rely on it
+        try { ParseQuery(QueryHelpers(body.Query), clock.GetUtcNow()); }
+        catch (ArgumentException e) { return BadRequest(e.Message); }
+        var saved = await store.SaveSearchAsync(c.User.UserId(), body.Name.Trim(), JsonSerializer.Serialize(new { query = body.Query }), ct);
+        return Results.Created($"/api/saved-searches/{saved.Id}", new { saved.Id, saved.Name });
+    }
+
+    private static IQueryCollection QueryHelpers(string query) =>
+        new QueryCollection(Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(query.StartsWith('?') ? query : "?" + query));
+}

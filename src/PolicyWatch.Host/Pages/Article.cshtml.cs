@@ -1,0 +1,42 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using PolicyWatch.Classify;
+using PolicyWatch.Model;
+using PolicyWatch.Search;
+using PolicyWatch.Storage;
+
+namespace PolicyWatch.Host.Pages;
+
+public sealed class ArticleModel(Store store, TopicClassifier classifier) : PageModel
+{
+    public Article? Article { get; private set; }
+    public IReadOnlyList<TopicTag> Tags { get; private set; } = [];
+    public IReadOnlyList<SearchHit> Similar { get; private set; } = [];
+    public IEnumerable<TopicDefinition> Missing => (classifier.Taxonomy?.Topics ?? []).Where(t => Tags.All(x => x.Topic != t.Slug));
+
+    public async Task OnGetAsync(long id, CancellationToken ct)
+    {
+        Article = await store.GetArticleAsync(id, ct);
+        if (Article is null) { Response.StatusCode = 404; return; }
+        Tags = await store.GetTopicsAsync(id, ct);
+        Similar = await store.SimilarArticlesAsync(id, 5, ct);
+    }
+
+    public async Task<IActionResult> OnPostFeedbackAsync(long id, string topic, string verdict, CancellationToken ct)
+    {
+        if (!Verdicts.All.Contains(verdict) || classifier.Taxonomy?.Find(topic) is null || await store.GetArticleAsync(id, ct) is null)
+            return BadRequest();
+        await store.RecordFeedbackAsync(id, topic, verdict, User.Identity!.Name!, ct);
+        return RedirectToPage(new { id });
+    }
+
+    public IEnumerable<string> Terms(TopicTag tag)
+    {
+        if (tag.ExplanationJson is null) return [];
+        using var doc = JsonDocument.Parse(tag.ExplanationJson);
+        return doc.RootElement.TryGetProperty("terms", out var terms)
+            ? terms.EnumerateArray().Select(t => t.GetProperty("term").GetString() ?? "").Take(5).ToList()
+            : [];
+    }
+}

@@ -1,0 +1,73 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace PolicyWatch.Search;
+
+public enum SearchSort { Relevance, Date }
+
+/// <summary>What an analyst asks for; parsed and validated from the UI, the API or the command line.</summary>
+public sealed partial record SearchQuery
+{
+    public const int MaxTextLength = 1000;
+    public const int MaxLimit = 200;
+
+    /// <summary>Web-search syntax: words, "quoted phrases", or, -exclusion. Empty lists everything that matches the filters.</summary>
+    public string? Text { get; init; }
+    public IReadOnlyList<string> Topics { get; init; } = [];
+    /// <summary>All listed topics (true) or any of them (false).</summary>
+    public bool AllTopics { get; init; }
+    public float MinTopicScore { get; init; }
+    public IReadOnlyList<string> Sources { get; init; } = [];
+    public string? Category { get; init; }
+    public string? Language { get; init; }
+    public DateTimeOffset? Since { get; init; }
+    public DateTimeOffset? Until { get; init; }
+    public bool? HasPdf { get; init; }
+    public SearchSort Sort { get; init; } = SearchSort.Relevance;
+    public int Limit { get; init; } = 20;
+    /// <summary>Opaque keyset cursor from the previous page.</summary>
+    public string? After { get; init; }
+    public bool Facets { get; init; } = true;
+
+    /// <summary>Absolute (2026-11-01, ISO date-time) or relative to now (7d, 24h, 2w, 30m).</summary>
+    public static DateTimeOffset? ParseWhen(string? text, DateTimeOffset now)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return null;
+        var m = Relative().Match(text.Trim());
+        if (m.Success)
+        {
+            var n = int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
+            return m.Groups[2].Value switch
+            {
+                "m" => now.AddMinutes(-n),
+                "h" => now.AddHours(-n),
+                "d" => now.AddDays(-n),
+                _ => now.AddDays(-7 * n),
+            };
+        }
+        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var absolute)) return absolute;
+        throw new ArgumentException($"'{text}' is not a date (2026-11-01) or a relative time (7d, 24h)");
+    }
+
+    /// <summary>Checks the limits; the message says what is wrong (answered as 400, never a 500).</summary>
+    public SearchQuery Validated()
+    {
+        if (Text is { Length: > MaxTextLength }) throw new ArgumentException($"the query is longer than {MaxTextLength} characters");
+        if (Limit is < 1 or > MaxLimit) throw new ArgumentException($"limit must be between 1 and {MaxLimit}");
+        if (MinTopicScore is < 0 or > 1) throw new ArgumentException("minimum topic score must be between 0 and 1");
+        if (Since is not null && Until is not null && Since > Until) throw new ArgumentException("'since' is after 'until'");
+        if (Topics.Count > 20 || Sources.Count > 100) throw new ArgumentException("too many topics or sources");
+        return this;
+    }
+
+    [GeneratedRegex(@"^(\d{1,5})\s*([mhdw])$")]
+    private static partial Regex Relative();
+}
+
+public sealed record SearchHit(long Id, string Url, string? Title, string Source, string SourceName, DateTime? Published, string? Language,
+    IReadOnlyDictionary<string, float> Topics, string Snippet, string SnippetHtml, double Rank, bool IsPdf);
+
+public sealed record FacetCount(string Key, long Count);
+
+public sealed record SearchResult(IReadOnlyList<SearchHit> Hits, long Total, string? Next,
+    IReadOnlyList<FacetCount> TopicFacets, IReadOnlyList<FacetCount> SourceFacets, IReadOnlyList<FacetCount> DayFacets);

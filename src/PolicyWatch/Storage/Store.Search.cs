@@ -1,0 +1,207 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using Dapper;
+using PolicyWatch.Search;
+
+namespace PolicyWatch.Storage;
+
+public sealed partial class Store
+{
+    private const char MarkStart = '\u0001';
+    private const char MarkEnd = '\u0002';
+
+    // One WHERE clause for results and facets. Every value is a parameter; only this constant text is SQL.
+    private const string SearchWhere = """
+        a.status = 'processed'
+          AND (@Text = '' OR a.search @@ websearch_to_tsquery('english', @Text) OR a.search @@ websearch_to_tsquery('simple', @Text))
+          AND (cardinality(@Topics) = 0 OR (
+                CASE WHEN @AllTopics
+                     THEN (SELECT count(DISTINCT t.topic) FROM article_topics t WHERE t.article_id = a.id AND t.topic = ANY(@Topics) AND t.score >= @MinScore) = cardinality(@Topics)
+                     ELSE EXISTS (SELECT 1 FROM article_topics t WHERE t.article_id = a.id AND t.topic = ANY(@Topics) AND t.score >= @MinScore)
+                END))
+          AND (cardinality(@Topics) > 0 OR @MinScore <= 0 OR EXISTS (SELECT 1 FROM article_topics t WHERE t.article_id = a.id AND t.score >= @MinScore))
+          AND (cardinality(@Sources) = 0 OR s.slug = ANY(@Sources))
+          AND (@Category::text IS NULL OR s.category = @Category)
+          AND (@Language::text IS NULL OR a.language = @Language)
+          AND (@Since::timestamptz IS NULL OR coalesce(a.published_at, a.discovered_at) >= @Since)
+          AND (@Until::timestamptz IS NULL OR coalesce(a.published_at, a.discovered_at) < @Until)
+          AND (@HasPdf::boolean IS NULL OR (a.content_kind = 'pdf') = @HasPdf)
+        """;
+
+    /// <summary>
+    /// Full-text search with filters, ranking (text rank × topic score × recency, or date), keyset pagination that is
+    /// stable while articles arrive (the cursor pins the clock used for recency), highlighted snippets and facets.
+    /// </summary>
+    public async Task<SearchResult> SearchAsync(SearchQuery query, DateTimeOffset now, CancellationToken ct = default)
+    {
+        query = query.Validated();
+        var cursor = Cursor.Parse(query.After, query.Sort) ?? new Cursor(now, null, null, null);
+        var p = new DynamicParameters(new
+        {
+            Text = (query.Text ?? "").Trim(),
+            Topics = query.Topics.ToArray(),
+            query.AllTopics,
+            MinScore = query.MinTopicScore,
+            Sources = query.Sources.ToArray(),
+            query.Category,
+            query.Language,
+            Since = query.Since?.UtcDateTime,
+            Until = query.Until?.UtcDateTime,
+            query.HasPdf,
+            Now = cursor.Now.UtcDateTime,
+            AfterRank = cursor.Rank,
+            AfterDate = cursor.Date,
+            AfterId = cursor.Id,
+            Limit = query.Limit + 1,
+            Headline = $"StartSel={MarkStart}, StopSel={MarkEnd}, MaxFragments=2, MinWords=12, MaxWords=30, FragmentDelimiter=\" … \"",
+        });
+        var order = query.Sort == SearchSort.Date
+            ? "WHERE @AfterId::bigint IS NULL OR (x.sort_date, x.id) < (@AfterDate::timestamptz, @AfterId::bigint) ORDER BY x.sort_date DESC, x.id DESC"
+            : "WHERE @AfterId::bigint IS NULL OR (x.rank, x.id) < (@AfterRank::float8, @AfterId::bigint) ORDER BY x.rank DESC, x.id DESC";
+        var sql = $"""
+            SELECT x.*,
+                   CASE WHEN @Text = '' THEN left(coalesce(x.description, x.body), 300)
+                        ELSE ts_headline(CASE WHEN x.language IS NULL OR x.language = 'en' THEN 'english'::regconfig ELSE 'simple'::regconfig END,
+                                         left(coalesce(x.body, ''), 20000),
+                                         websearch_to_tsquery(CASE WHEN x.language IS NULL OR x.language = 'en' THEN 'english'::regconfig ELSE 'simple'::regconfig END, @Text),
+                                         @Headline)
+                   END AS snippet,
+                   (SELECT coalesce(jsonb_object_agg(t.topic, t.score), jsonb_build_object())::text FROM article_topics t WHERE t.article_id = x.id) AS topics_json
+            FROM (
+                SELECT a.id, a.canonical_url AS url, a.title, s.slug AS source, s.name AS source_name, a.published_at, a.language,
+                       a.content_kind, a.description, a.body, coalesce(a.published_at, a.discovered_at) AS sort_date,
+                       (CASE WHEN @Text = '' THEN 1.0
+                             ELSE ts_rank_cd(a.search, websearch_to_tsquery('english', @Text) || websearch_to_tsquery('simple', @Text), 32) END)
+                       * (1 + 0.5 * coalesce((SELECT max(t.score) FROM article_topics t WHERE t.article_id = a.id
+                                              AND (cardinality(@Topics) = 0 OR t.topic = ANY(@Topics))), 0))
+                       * power(0.5, greatest(date_part('epoch', @Now::timestamptz - coalesce(a.published_at, a.discovered_at)), 0) / 86400.0 / 90.0)
+                         AS rank
+                FROM articles a JOIN sources s ON s.id = a.source_id
+                WHERE {SearchWhere}
+            ) x
+            {order}
+            LIMIT @Limit
+            """;
+        await using var conn = await db.OpenConnectionAsync(ct);
+        var rows = (await conn.QueryAsync<HitRow>(new CommandDefinition(sql, p, cancellationToken: ct))).ToList();
+        var more = rows.Count > query.Limit;
+        if (more) rows.RemoveAt(rows.Count - 1);
+        var hits = rows.Select(r => new SearchHit(r.Id, r.Url, r.Title, r.Source, r.SourceName, r.PublishedAt, r.Language,
+            System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, float>>(r.TopicsJson ?? "{}") ?? [],
+            Snippet(r.Snippet), HighlightHtml(r.Snippet), r.Rank, r.ContentKind == "pdf")).ToList();
+        string? next = null;
+        if (more && rows.Count > 0)
+        {
+            var last = rows[^1];
+            next = new Cursor(cursor.Now, last.Rank, last.SortDate, last.Id).ToString(query.Sort);
+        }
+
+        IReadOnlyList<FacetCount> topics = [], sources = [], days = [];
+        long total;
+        if (query.Facets)
+        {
+            var facetSql = $"""
+                WITH m AS (SELECT a.id, s.slug, coalesce(a.published_at, a.discovered_at) AS d FROM articles a JOIN sources s ON s.id = a.source_id WHERE {SearchWhere})
+                SELECT 'total' AS kind, '' AS key, count(*) AS count FROM m
+                UNION ALL (SELECT 'topic', t.topic, count(*) FROM m JOIN article_topics t ON t.article_id = m.id GROUP BY t.topic ORDER BY count(*) DESC LIMIT 50)
+                UNION ALL (SELECT 'source', m.slug, count(*) FROM m GROUP BY m.slug ORDER BY count(*) DESC LIMIT 20)
+                UNION ALL (SELECT 'day', to_char(date_trunc('day', m.d), 'YYYY-MM-DD'), count(*) FROM m
+                           WHERE m.d >= @Now::timestamptz - interval '30 days' GROUP BY 2 ORDER BY 2)
+                """;
+            var facets = (await conn.QueryAsync<(string Kind, string Key, long Count)>(new CommandDefinition(facetSql, p, cancellationToken: ct))).ToList();
+            total = facets.First(f => f.Kind == "total").Count;
+            topics = facets.Where(f => f.Kind == "topic").Select(f => new FacetCount(f.Key, f.Count)).ToList();
+            sources = facets.Where(f => f.Kind == "source").Select(f => new FacetCount(f.Key, f.Count)).ToList();
+            days = facets.Where(f => f.Kind == "day").Select(f => new FacetCount(f.Key, f.Count)).ToList();
+        }
+        else
+        {
+            total = hits.Count;
+        }
+        return new SearchResult(hits, total, next, topics, sources, days);
+    }
+
+    /// <summary>Articles that share the most title terms and topics with this one.</summary>
+    public async Task<IReadOnlyList<SearchHit>> SimilarArticlesAsync(long id, int limit = 5, CancellationToken ct = default)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        var rows = await conn.QueryAsync<HitRow>(new CommandDefinition("""
+            WITH me AS (SELECT id, title, language FROM articles WHERE id = @id),
+                 q AS (SELECT to_tsquery('simple', coalesce(nullif(array_to_string(ARRAY(
+                           SELECT quote_literal(l) FROM unnest(tsvector_to_array(to_tsvector('english', coalesce(me.title, '')))) l), ' | '), ''), 'zzzznothing')) AS q
+                       FROM me),
+                 mine AS (SELECT topic FROM article_topics WHERE article_id = @id)
+            SELECT a.id, a.canonical_url AS url, a.title, s.slug AS source, s.name AS source_name, a.published_at, a.language, a.content_kind,
+                   left(coalesce(a.description, a.body, ''), 200) AS snippet, coalesce(a.published_at, a.discovered_at) AS sort_date,
+                   ts_rank(a.search, q.q) + 0.1 * (SELECT count(*) FROM article_topics t WHERE t.article_id = a.id AND t.topic IN (SELECT topic FROM mine)) AS rank,
+                   (SELECT coalesce(jsonb_object_agg(t.topic, t.score), '{}'::jsonb)::text FROM article_topics t WHERE t.article_id = a.id) AS topics_json
+            FROM articles a JOIN sources s ON s.id = a.source_id, q
+            WHERE a.id <> @id AND a.status = 'processed' AND a.search @@ q.q
+            ORDER BY rank DESC, a.id DESC LIMIT @limit
+            """, new { id, limit }, cancellationToken: ct));
+        return rows.Select(r => new SearchHit(r.Id, r.Url, r.Title, r.Source, r.SourceName, r.PublishedAt, r.Language,
+            System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, float>>(r.TopicsJson ?? "{}") ?? [], Snippet(r.Snippet), HighlightHtml(r.Snippet), r.Rank, r.ContentKind == "pdf")).ToList();
+    }
+
+    /// <summary>Snippet as plain text, the highlight markers removed: callers encode it themselves.</summary>
+    private static string Snippet(string? raw) => Text(raw).Replace(MarkStart.ToString(), "").Replace(MarkEnd.ToString(), "");
+
+    private static string Text(string? raw) => string.Join(' ', (raw ?? "").Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+
+    /// <summary>The highlighted snippet as safe HTML: the text HTML-encoded, matched words in &lt;mark&gt;.</summary>
+    public static string HighlightHtml(string? rawHeadline)
+    {
+        var encoded = WebUtility.HtmlEncode(Text(rawHeadline));
+        return encoded.Replace(MarkStart.ToString(), "<mark>").Replace(MarkEnd.ToString(), "</mark>");
+    }
+
+    private sealed class HitRow
+    {
+        public long Id { get; init; }
+        public string Url { get; init; } = "";
+        public string? Title { get; init; }
+        public string Source { get; init; } = "";
+        public string SourceName { get; init; } = "";
+        public DateTime? PublishedAt { get; init; }
+        public string? Language { get; init; }
+        public string? ContentKind { get; init; }
+        public string? Snippet { get; init; }
+        public DateTime SortDate { get; init; }
+        public double Rank { get; init; }
+        public string? TopicsJson { get; init; }
+        public string? Description { get; init; }
+        public string? Body { get; init; }
+    }
+
+    private sealed record Cursor(DateTimeOffset Now, double? Rank, DateTime? Date, long? Id)
+    {
+        public string ToString(SearchSort sort)
+        {
+            var text = string.Join('|', Now.UtcTicks.ToString(CultureInfo.InvariantCulture),
+                sort == SearchSort.Date ? Date!.Value.Ticks.ToString(CultureInfo.InvariantCulture) : Rank!.Value.ToString("R", CultureInfo.InvariantCulture),
+                Id!.Value.ToString(CultureInfo.InvariantCulture));
+            return Convert.ToBase64String(Encoding.UTF8.GetBytes(text)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        }
+
+        public static Cursor? Parse(string? after, SearchSort sort)
+        {
+            if (string.IsNullOrEmpty(after)) return null;
+            try
+            {
+                var b64 = after.Replace('-', '+').Replace('_', '/');
+                b64 += new string('=', (4 - b64.Length % 4) % 4);
+                var parts = Encoding.UTF8.GetString(Convert.FromBase64String(b64)).Split('|');
+                var now = new DateTimeOffset(long.Parse(parts[0], CultureInfo.InvariantCulture), TimeSpan.Zero);
+                var id = long.Parse(parts[2], CultureInfo.InvariantCulture);
+                return sort == SearchSort.Date
+                    ? new Cursor(now, null, new DateTime(long.Parse(parts[1], CultureInfo.InvariantCulture), DateTimeKind.Utc), id)
+                    : new Cursor(now, double.Parse(parts[1], CultureInfo.InvariantCulture), null, id);
+            }
+            catch (Exception e) when (e is FormatException or IndexOutOfRangeException or OverflowException or ArgumentException)
+            {
+                throw new ArgumentException("'after' is not a cursor from a previous page");
+            }
+        }
+    }
+}

@@ -1,0 +1,97 @@
+using Microsoft.Extensions.DependencyInjection;
+using PolicyWatch.Extract;
+using PolicyWatch.Feeds;
+using PolicyWatch.Model;
+using PolicyWatch.Storage;
+
+namespace PolicyWatch.Tests.Support;
+
+/// <summary>
+/// The real `policywatch serve` process on a test database seeded with a few articles, an analyst and an admin
+/// (each with an API key), for API and browser tests.
+/// </summary>
+public sealed class ServedApp : IAsyncDisposable
+{
+    public const string AnalystPassword = "analyst-password-1";
+    private readonly PolicyWatchProcess _process;
+    private readonly ServiceProvider _services;
+    private readonly string _feeds;
+
+    private ServedApp(PolicyWatchProcess process, ServiceProvider services, string feeds, Uri baseUrl, string analystKey, string adminKey, IReadOnlyList<long> ids)
+    {
+        _process = process;
+        _services = services;
+        _feeds = feeds;
+        BaseUrl = baseUrl;
+        AnalystKey = analystKey;
+        AdminKey = adminKey;
+        ArticleIds = ids;
+    }
+
+    public Uri BaseUrl { get; }
+    public string AnalystKey { get; }
+    public string AdminKey { get; }
+    public IReadOnlyList<long> ArticleIds { get; }
+    public Store Store => _services.GetRequiredService<Store>();
+    public string Output => _process.Output;
+
+    public static readonly (string Title, string Body, string[] Topics, string Published)[] Seed =
+    [
+        ("Commerce widens export controls on AI accelerators", "The Commerce Department widened export controls on advanced AI accelerators and chipmaking tools, adding licence requirements for shipments to more destinations.", ["export-controls", "chips-compute"], "2026-11-20T10:00:00Z"),
+        ("Lab releases open-weight model under permissive licence", "A research lab published the weights of its new language model under a permissive licence, and developers downloaded it widely.", ["open-weights"], "2026-11-19T09:00:00Z"),
+        ("Allies sign the Pax Silica declaration", "Eleven governments signed the Pax Silica declaration on semiconductor supply chains at a summit in Washington.", ["pax-silica"], "2026-11-18T08:00:00Z"),
+        ("Title with <script>alert('x')</script> & \"quotes\"", "A story whose title carries markup that must never run: export controls are mentioned here too.", ["export-controls"], "2026-11-17T08:00:00Z"),
+        ("Bäckerei gewinnt Preis für Sauerteigbrot", "Die Bäckerei am Markt gewann den Preis des Landkreises für ihr Sauerteigbrot.", [], "2026-11-16T08:00:00Z"),
+    ];
+
+    public static async Task<ServedApp> StartAsync(PostgresFixture pg)
+    {
+        var db = await pg.CreateDatabaseAsync();
+        var services = Pipeline.Services(db);
+        var store = services.GetRequiredService<Store>();
+        var sourceId = await services.AddSourceAsync(Pipeline.Source("seed-wire", new Uri("https://wire.example/rss")));
+        var ids = new List<long>();
+        for (var i = 0; i < Seed.Length; i++)
+        {
+            var (title, body, topics, published) = Seed[i];
+            var url = new Uri($"https://wire.example/story/{i}");
+            var found = await store.RecordDiscoveredAsync(sourceId, [new FeedItem(url, title, null, null, null)]);
+            var id = found.NewIds.Single();
+            await store.ClaimArticleAsync(id, TimeSpan.FromMinutes(1));
+            await store.SaveProcessedAsync(id, url, new ExtractedArticle
+            {
+                Title = title, Body = body, Published = DateTimeOffset.Parse(published), Language = i == 4 ? "de" : "en", SiteName = "Seed Wire",
+            }, topics.Select(t => new TopicTag(t, 0.9f, "test-model", """{"terms":[{"term":"export controls","weight":0.5}]}""")).ToList());
+            ids.Add(id);
+        }
+        await store.CreateUserAsync("ana", AnalystPassword, "analyst");
+        await store.CreateUserAsync("root", "admin-password-1", "admin");
+        var (analystKey, _) = await store.CreateApiKeyAsync("ana", "tests");
+        var (adminKey, _) = await store.CreateApiKeyAsync("root", "tests");
+
+        var feeds = Path.Combine(Path.GetTempPath(), $"policywatch-served-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(feeds, """{"sources":[{"slug":"seed-wire","name":"Seed Wire","url":"https://wire.example/rss","kind":"rss","pollInterval":"1d"}]}""");
+        var port = Ports.FreeLoopbackPort();
+        var process = PolicyWatchProcess.Start(["serve", "--urls", $"http://127.0.0.1:{port}", "--no-worker"], new Dictionary<string, string?>
+        {
+            ["ConnectionStrings__PolicyWatch"] = db,
+            ["Ingest__FeedsFile"] = feeds,
+        });
+        await process.WaitForOutputAsync("Application started");
+        return new ServedApp(process, services, feeds, new Uri($"http://127.0.0.1:{port}"), analystKey, adminKey, ids);
+    }
+
+    public HttpClient Client(string? key = null)
+    {
+        var http = new HttpClient { BaseAddress = BaseUrl };
+        if (key is not null) http.DefaultRequestHeaders.Add("X-Api-Key", key);
+        return http;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _process.DisposeAsync();
+        await _services.DisposeAsync();
+        File.Delete(_feeds);
+    }
+}
