@@ -13,6 +13,11 @@ fi
 SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo -n"
 need=()
 ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || command -v pg_ctl >/dev/null 2>&1 || need+=(postgresql)
+# for the test suite: headless Chromium (web UI tests; Debian ships the matching driver)
+if [ "${POLICYWATCH_SKIP_TEST_TOOLS:-0}" != 1 ]; then
+  [ -x /usr/bin/chromium ] || need+=(chromium)
+  [ -x /usr/bin/chromedriver ] || need+=(chromium-driver)
+fi
 if [ ${#need[@]} -gt 0 ]; then
   echo "install-prerequisites: apt-get install ${need[*]}"
   $SUDO apt-get update -qq

@@ -4,6 +4,6 @@
 # Arguments are passed to `policywatch` (default: serve). Example: bash deploy/start.sh serve --urls http://127.0.0.1:8080
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash deploy/install-prerequisites.sh
+POLICYWATCH_SKIP_TEST_TOOLS=1 bash deploy/install-prerequisites.sh
 dotnet publish src/PolicyWatch.Host/PolicyWatch.Host.csproj -c Release -o artifacts/policywatch --nologo -v quiet
 exec artifacts/policywatch/policywatch "$@"

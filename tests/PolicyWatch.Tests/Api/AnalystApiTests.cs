@@ -60,10 +60,12 @@ public sealed class AnalystApiTests(PostgresFixture pg) : IAsyncLifetime
     [Fact]
     public async Task Search_TitleMarkupIsEncodedInTheHighlight()
     {
-        var result = await GetJsonAsync("/api/search?q=alert%20quotes");
+        var result = await GetJsonAsync("/api/search?q=mentioned%20markup");
         var hit = Assert.Single(result.GetProperty("hits").EnumerateArray());
         var html = hit.GetProperty("snippetHtml").GetString()!;
+        Assert.Contains("<mark>", html);
         Assert.DoesNotContain("<script", html);
+        Assert.DoesNotContain("<b>", html);
     }
 
     [Fact]

@@ -40,7 +40,7 @@ public sealed class ServedApp : IAsyncDisposable
         ("Commerce widens export controls on AI accelerators", "The Commerce Department widened export controls on advanced AI accelerators and chipmaking tools, adding licence requirements for shipments to more destinations.", ["export-controls", "chips-compute"], "2026-11-20T10:00:00Z"),
         ("Lab releases open-weight model under permissive licence", "A research lab published the weights of its new language model under a permissive licence, and developers downloaded it widely.", ["open-weights"], "2026-11-19T09:00:00Z"),
         ("Allies sign the Pax Silica declaration", "Eleven governments signed the Pax Silica declaration on semiconductor supply chains at a summit in Washington.", ["pax-silica"], "2026-11-18T08:00:00Z"),
-        ("Title with <script>alert('x')</script> & \"quotes\"", "A story whose title carries markup that must never run: export controls are mentioned here too.", ["export-controls"], "2026-11-17T08:00:00Z"),
+        ("Title with <script>alert('x')</script> & \"quotes\"", "Markup such as <script>alert('x')</script> & <b>bold</b> must never run in a page: export controls are mentioned here too.", ["export-controls"], "2026-11-17T08:00:00Z"),
         ("Bäckerei gewinnt Preis für Sauerteigbrot", "Die Bäckerei am Markt gewann den Preis des Landkreises für ihr Sauerteigbrot.", [], "2026-11-16T08:00:00Z"),
     ];
 

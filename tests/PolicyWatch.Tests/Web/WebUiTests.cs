@@ -1,0 +1,94 @@
+using OpenQA.Selenium;
+using OpenQA.Selenium.Chrome;
+using OpenQA.Selenium.Support.UI;
+using PolicyWatch.Tests.Support;
+
+namespace PolicyWatch.Tests.Web;
+
+/// <summary>The web UI in a real headless Chromium against the real `policywatch serve`.</summary>
+[Collection("postgres")]
+public sealed class WebUiTests(PostgresFixture pg) : IAsyncLifetime
+{
+    private ServedApp _app = null!;
+    private ChromeDriver _browser = null!;
+    private string _profile = "";
+
+    public async Task InitializeAsync()
+    {
+        _app = await ServedApp.StartAsync(pg);
+        _profile = TempDirs.Create("chromium");
+        var options = new ChromeOptions { BinaryLocation = "/usr/bin/chromium" };
+        options.AddArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run", "--disable-extensions", $"--user-data-dir={_profile}");
+        var service = ChromeDriverService.CreateDefaultService("/usr/bin", "chromedriver");
+        service.SuppressInitialDiagnosticInformation = true;
+        _browser = new ChromeDriver(service, options, TimeSpan.FromSeconds(60));
+    }
+
+    public async Task DisposeAsync()
+    {
+        _browser.Quit();
+        _browser.Dispose();
+        await _app.DisposeAsync();
+        TempDirs.Delete(_profile);
+    }
+
+    private void Go(string path) => _browser.Navigate().GoToUrl(new Uri(_app.BaseUrl, path));
+    private IWebElement Find(By by) => new WebDriverWait(_browser, TimeSpan.FromSeconds(10)).Until(d => d.FindElement(by));
+
+    private void SignIn()
+    {
+        Go("/");
+        Assert.Contains("/login", _browser.Url);
+        Find(By.Id("username")).SendKeys("ana");
+        Find(By.Id("password")).SendKeys(ServedApp.AnalystPassword);
+        Find(By.Id("sign-in")).Click();
+        Find(By.Id("search-form"));
+    }
+
+    [Fact]
+    public async Task SignInSearchFilterOpenAndGiveFeedback()
+    {
+        SignIn();
+
+        Find(By.Id("q")).SendKeys("export controls");
+        Find(By.Id("search")).Click();
+        Assert.Equal("2 results", Find(By.Id("result-count")).Text);
+        Assert.Contains("<mark>", Find(By.CssSelector(".hit .snippet")).GetAttribute("innerHTML"));
+
+        // filter: only Pax Silica
+        Find(By.Id("q")).Clear();
+        Find(By.CssSelector("input[data-topic='pax-silica']")).Click();
+        Find(By.Id("search")).Click();
+        Assert.Equal("1 result", Find(By.Id("result-count")).Text);
+        Assert.Equal("Allies sign the Pax Silica declaration", Find(By.CssSelector(".hit-title")).Text);
+
+        // open the article and reject its tag
+        Find(By.CssSelector(".hit-title")).Click();
+        Assert.Equal("Allies sign the Pax Silica declaration", Find(By.Id("article-title")).Text);
+        Find(By.CssSelector(".tagline[data-topic='pax-silica'] button[data-action='reject']")).Click();
+        Find(By.Id("article-title"));
+        Assert.Empty(_browser.FindElements(By.CssSelector(".tagline[data-topic='pax-silica']")));
+        Assert.DoesNotContain(await _app.Store.GetTopicsAsync(_app.ArticleIds[2]), t => t.Topic == "pax-silica");
+    }
+
+    [Fact]
+    public void FetchedMarkup_IsShownAsText_NeverRun()
+    {
+        SignIn();
+        Go($"/articles/{_app.ArticleIds[3]}");
+        Assert.Equal("Title with <script>alert('x')</script> & \"quotes\"", Find(By.Id("article-title")).Text);
+        Assert.Throws<NoAlertPresentException>(() => _browser.SwitchTo().Alert());
+        Assert.Contains("<script>alert('x')</script>", Find(By.CssSelector(".body")).Text);
+    }
+
+    [Fact]
+    public void WrongPassword_StaysOnLoginWithAMessage()
+    {
+        Go("/login");
+        Find(By.Id("username")).SendKeys("ana");
+        Find(By.Id("password")).SendKeys("not the password");
+        Find(By.Id("sign-in")).Click();
+        Assert.Equal("Wrong user name or password.", Find(By.Id("login-error")).Text);
+    }
+}
