@@ -53,6 +53,19 @@ public static class BenchCommand
             return 0;
         });
         bench.Subcommands.Add(classify);
+
+        var corpus = new Option<int>("--articles") { Description = "Generated articles", DefaultValueFactory = _ => 1_000_000 };
+        corpus.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 100 or > 5_000_000) r.AddError("--articles must be between 100 and 5000000"); });
+        var search = new Command("search", "Search latency with facets on a generated corpus (default 1,000,000 articles)");
+        search.Options.Add(corpus);
+        search.SetAction(async (parse, ct) =>
+        {
+            await using var runtime = await AppRuntime.StartAsync(PolicyWatchCli.Globals(parse), ct);
+            var markdown = await SearchBenchmark.RunAsync(runtime.Configuration.GetConnectionString("PolicyWatch")!, parse.GetValue(corpus), parse.InvocationConfiguration.Error, ct);
+            Write(parse, output, "search", markdown);
+            return 0;
+        });
+        bench.Subcommands.Add(search);
         return bench;
     }
 

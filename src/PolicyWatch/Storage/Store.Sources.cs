@@ -129,3 +129,14 @@ public sealed partial class Store
         }
     }
 }
+
+public sealed partial class Store
+{
+    /// <summary>Makes a source due now (an admin's "poll now"); the next sweep takes it.</summary>
+    public async Task<bool> PollNowAsync(string slug, CancellationToken ct = default)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        return await conn.ExecuteAsync(new CommandDefinition(
+            "UPDATE sources SET next_poll_at = now(), updated_at = now() WHERE slug = @slug AND enabled", new { slug }, cancellationToken: ct)) > 0;
+    }
+}
