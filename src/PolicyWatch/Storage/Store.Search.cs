@@ -87,9 +87,7 @@ public sealed partial class Store
         var rows = (await conn.QueryAsync<HitRow>(new CommandDefinition(sql, p, cancellationToken: ct))).ToList();
         var more = rows.Count > query.Limit;
         if (more) rows.RemoveAt(rows.Count - 1);
-        var hits = rows.Select(r => new SearchHit(r.Id, r.Url, r.Title, r.Source, r.SourceName, r.PublishedAt, r.Language,
-            System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, float>>(r.TopicsJson ?? "{}") ?? [],
-            Snippet(r.Snippet), HighlightHtml(r.Snippet), r.Rank, r.ContentKind == "pdf")).ToList();
+        var hits = rows.Select(ToHit).ToList();
         string? next = null;
         if (more && rows.Count > 0)
         {
@@ -140,9 +138,12 @@ public sealed partial class Store
             WHERE a.id <> @id AND a.status = 'processed' AND a.search @@ q.q
             ORDER BY rank DESC, a.id DESC LIMIT @limit
             """, new { id, limit }, cancellationToken: ct));
-        return rows.Select(r => new SearchHit(r.Id, r.Url, r.Title, r.Source, r.SourceName, r.PublishedAt, r.Language,
-            System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, float>>(r.TopicsJson ?? "{}") ?? [], Snippet(r.Snippet), HighlightHtml(r.Snippet), r.Rank, r.ContentKind == "pdf")).ToList();
+        return rows.Select(ToHit).ToList();
     }
+
+    private static SearchHit ToHit(HitRow r) => new(r.Id, r.Url, r.Title, r.Source, r.SourceName, r.PublishedAt, r.Language,
+        System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, float>>(r.TopicsJson ?? "{}") ?? [],
+        Snippet(r.Snippet), HighlightHtml(r.Snippet), r.Rank, r.ContentKind == "pdf");
 
     /// <summary>Snippet as plain text, the highlight markers removed: callers encode it themselves.</summary>
     private static string Snippet(string? raw) => Text(raw).Replace(MarkStart.ToString(), "").Replace(MarkEnd.ToString(), "");
