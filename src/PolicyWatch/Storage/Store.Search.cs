@@ -30,6 +30,23 @@ public sealed partial class Store
         """;
 
     /// <summary>
+    /// The newest matches, at most <see cref="SearchWindow"/>: relevance ranking, snippets and facets work inside this window
+    /// (ranking every one of hundreds of thousands of matches reads each stored tsvector back from TOAST: see docs/benchmarks.md).
+    /// The total counts every match.
+    /// </summary>
+    public const int SearchWindow = 2000;
+
+    // by date, the window is simply the next page after the cursor, so date-sorted results page through every match
+    private static string WindowSql(bool byDate) => $"""
+        SELECT a.id, s.slug, coalesce(a.published_at, a.discovered_at) AS sort_date
+        FROM articles a JOIN sources s ON s.id = a.source_id
+        WHERE {SearchWhere}
+        {(byDate ? "AND (@AfterId::bigint IS NULL OR (coalesce(a.published_at, a.discovered_at), a.id) < (@AfterDate::timestamptz, @AfterId::bigint))" : "")}
+        ORDER BY coalesce(a.published_at, a.discovered_at) DESC, a.id DESC
+        LIMIT {(byDate ? "@Limit" : SearchWindow.ToString())}
+        """;
+
+    /// <summary>
     /// Full-text search with filters, ranking (text rank × topic score × recency, or date), keyset pagination that is
     /// stable while articles arrive (the cursor pins the clock used for recency), highlighted snippets and facets.
     /// </summary>
@@ -60,6 +77,7 @@ public sealed partial class Store
             ? "WHERE @AfterId::bigint IS NULL OR (x.sort_date, x.id) < (@AfterDate::timestamptz, @AfterId::bigint) ORDER BY x.sort_date DESC, x.id DESC"
             : "WHERE @AfterId::bigint IS NULL OR (x.rank, x.id) < (@AfterRank::float8, @AfterId::bigint) ORDER BY x.rank DESC, x.id DESC";
         var sql = $"""
+            WITH win AS ({WindowSql(query.Sort == SearchSort.Date)})
             SELECT x.*,
                    CASE WHEN @Text = '' THEN left(coalesce(x.description, x.body), 300)
                         ELSE ts_headline(CASE WHEN x.language IS NULL OR x.language = 'en' THEN 'english'::regconfig ELSE 'simple'::regconfig END,
@@ -70,15 +88,14 @@ public sealed partial class Store
                    (SELECT coalesce(jsonb_object_agg(t.topic, t.score), jsonb_build_object())::text FROM article_topics t WHERE t.article_id = x.id) AS topics_json
             FROM (
                 SELECT a.id, a.canonical_url AS url, a.title, s.slug AS source, s.name AS source_name, a.published_at, a.language,
-                       a.content_kind, a.description, a.body, coalesce(a.published_at, a.discovered_at) AS sort_date,
+                       a.content_kind, a.description, a.body, w.sort_date,
                        (CASE WHEN @Text = '' THEN 1.0
                              ELSE ts_rank_cd(a.search, websearch_to_tsquery('english', @Text) || websearch_to_tsquery('simple', @Text), 32) END)
                        * (1 + 0.5 * coalesce((SELECT max(t.score) FROM article_topics t WHERE t.article_id = a.id
                                               AND (cardinality(@Topics) = 0 OR t.topic = ANY(@Topics))), 0))
                        * power(0.5, greatest(date_part('epoch', @Now::timestamptz - coalesce(a.published_at, a.discovered_at)), 0) / 86400.0 / 90.0)
                          AS rank
-                FROM articles a JOIN sources s ON s.id = a.source_id
-                WHERE {SearchWhere}
+                FROM win w JOIN articles a ON a.id = w.id JOIN sources s ON s.id = a.source_id
             ) x
             {order}
             LIMIT @Limit
@@ -100,8 +117,9 @@ public sealed partial class Store
         if (query.Facets)
         {
             var facetSql = $"""
-                WITH m AS (SELECT a.id, s.slug, coalesce(a.published_at, a.discovered_at) AS d FROM articles a JOIN sources s ON s.id = a.source_id WHERE {SearchWhere})
-                SELECT 'total' AS kind, '' AS key, count(*) AS count FROM m
+                WITH win AS ({WindowSql(false)}),
+                     m AS (SELECT w.id, w.slug, w.sort_date AS d FROM win w)
+                SELECT 'total' AS kind, '' AS key, (SELECT count(*) FROM articles a JOIN sources s ON s.id = a.source_id WHERE {SearchWhere}) AS count
                 UNION ALL (SELECT 'topic', t.topic, count(*) FROM m JOIN article_topics t ON t.article_id = m.id GROUP BY t.topic ORDER BY count(*) DESC LIMIT 50)
                 UNION ALL (SELECT 'source', m.slug, count(*) FROM m GROUP BY m.slug ORDER BY count(*) DESC LIMIT 20)
                 UNION ALL (SELECT 'day', to_char(date_trunc('day', m.d), 'YYYY-MM-DD'), count(*) FROM m
