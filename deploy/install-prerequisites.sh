@@ -17,6 +17,8 @@ ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || command -v pg_ctl >/dev/n
 if [ "${POLICYWATCH_SKIP_TEST_TOOLS:-0}" != 1 ]; then
   [ -x /usr/bin/chromium ] || need+=(chromium)
   [ -x /usr/bin/chromedriver ] || need+=(chromium-driver)
+  # SMTP sink for the digest tests (Debian's aiosmtpd, writing a Maildir)
+  /usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null || need+=(python3-aiosmtpd)
 fi
 if [ ${#need[@]} -gt 0 ]; then
   echo "install-prerequisites: apt-get install ${need[*]}"

@@ -34,6 +34,8 @@ public static class JobsSetup
         services.AddTransient<PollSourceJob>();
         services.AddTransient<ProcessArticleJob>();
         services.AddTransient<SweepPendingArticlesJob>();
+        services.AddTransient<SendDigestsJob>();
+        services.AddTransient<SendDigestJob>();
         services.AddHostedService<StartupTasks>();
         if (runWorkers)
         {
@@ -54,7 +56,7 @@ public static class JobsSetup
 }
 
 /// <summary>At start: migrate, sync feeds.json into `sources`, and register the recurring jobs (in this one place).</summary>
-internal sealed class StartupTasks(Migrator migrator, Store store, IRecurringJobManager recurring, IOptions<IngestOptions> ingest, ILogger<StartupTasks> log) : IHostedService
+internal sealed class StartupTasks(Migrator migrator, Store store, IRecurringJobManager recurring, IOptions<IngestOptions> ingest, IOptions<PolicyWatch.Digest.DigestOptions> digest, ILogger<StartupTasks> log) : IHostedService
 {
     public async Task StartAsync(CancellationToken ct)
     {
@@ -67,6 +69,7 @@ internal sealed class StartupTasks(Migrator migrator, Store store, IRecurringJob
 
         recurring.AddOrUpdate<PollDueSourcesJob>("poll-due-sources", j => j.RunAsync(CancellationToken.None), ingest.Value.PollCron);
         recurring.AddOrUpdate<SweepPendingArticlesJob>("sweep-pending", j => j.RunAsync(CancellationToken.None), ingest.Value.SweepCron);
+        recurring.AddOrUpdate<SendDigestsJob>("send-digests", j => j.RunAsync(CancellationToken.None), digest.Value.Cron);
     }
 
     public Task StopAsync(CancellationToken ct) => Task.CompletedTask;

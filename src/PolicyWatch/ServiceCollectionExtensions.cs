@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using Polly;
 using PolicyWatch.Classify;
+using PolicyWatch.Digest;
 using PolicyWatch.Extract;
 using PolicyWatch.Fetch;
 using PolicyWatch.Jobs;
@@ -42,6 +43,11 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<SourcePoller>();
         services.AddSingleton<ArticleProcessor>();
         services.AddSingleton<Ingester>();
+
+        services.AddOptions<DigestOptions>().Bind(config.GetSection("Digest"));
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<DigestOptions>>().Value);
+        services.AddSingleton<DigestMailer>();
+        services.AddSingleton<DigestSender>();
         return services;
     }
 

@@ -44,7 +44,20 @@ public sealed class AppRuntime : IAsyncDisposable
             }, bootstrapLogs.CreateLogger("PolicyWatch.EmbeddedPostgres"), ct);
             overrides["ConnectionStrings:PolicyWatch"] = embedded.ConnectionString;
         }
+        // unsubscribe links need a stable signing key: configured (shared by every machine), else one kept in the data dir
+        if (string.IsNullOrEmpty(baseConfig["Digest:SigningKey"]))
+            overrides["Digest:SigningKey"] = await LocalKeyAsync(Path.Combine(dataDir, "digest-signing.key"), ct);
         return new AppRuntime(BuildConfiguration(global, overrides), bootstrapLogs, embedded, dataDir);
+    }
+
+    private static async Task<string> LocalKeyAsync(string path, CancellationToken ct)
+    {
+        if (File.Exists(path)) return (await File.ReadAllTextAsync(path, ct)).Trim();
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var key = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        await File.WriteAllTextAsync(path, key, ct);
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        return key;
     }
 
     /// <summary>Configuration without a database, for verbs that only fetch or compute.</summary>

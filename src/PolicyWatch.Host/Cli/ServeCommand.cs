@@ -38,6 +38,7 @@ public static class ServeCommand
             app.MapHealthApi();
             app.MapOpenApi();
             app.MapAnalystApi();
+            app.MapUnsubscribeApi();
             app.MapRazorPages();
             app.MapHangfireDashboard("/hangfire", new DashboardOptions
             {

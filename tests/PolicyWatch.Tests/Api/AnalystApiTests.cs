@@ -191,6 +191,19 @@ public sealed class AnalystApiTests(PostgresFixture pg) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Unsubscribe_WithTheSignedLink_NoLoginNeeded()
+    {
+        var s = await _app.Store.UpsertSubscriberAsync(new PolicyWatch.Storage.Subscriber { Email = "leaving@example.test" });
+        var token = PolicyWatch.Digest.UnsubscribeToken.Create(s.Id, PolicyWatchProcess.TestSigningKey);
+        using var anonymous = _app.Client();
+        Assert.Equal(HttpStatusCode.NotFound, (await anonymous.PostAsync($"/unsubscribe?s={s.Id}&t=forged", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync($"/unsubscribe?s={s.Id}&t={token}")).StatusCode);
+        Assert.True((await _app.Store.FindSubscriberAsync("leaving@example.test"))!.Active); // GET only asks
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.PostAsync($"/unsubscribe?s={s.Id}&t={token}", new StringContent("List-Unsubscribe=One-Click"))).StatusCode);
+        Assert.False((await _app.Store.FindSubscriberAsync("leaving@example.test"))!.Active);
+    }
+
+    [Fact]
     public async Task HangfireDashboard_IsForAdminsOnly()
     {
         using var analyst = _app.Client(_app.AnalystKey);

@@ -11,6 +11,8 @@ public sealed class PolicyWatchProcess : IAsyncDisposable
 
     private PolicyWatchProcess(Process process) => _process = process;
 
+    public const string TestSigningKey = "policywatch-test-signing-key";
+
     public int Id => _process.Id;
     public string Output { get { lock (_output) return _output.ToString(); } }
     public bool HasExited => _process.HasExited;
@@ -25,6 +27,8 @@ public sealed class PolicyWatchProcess : IAsyncDisposable
         psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "policywatch.dll"));
         foreach (var a in args) psi.ArgumentList.Add(a);
         psi.Environment.Remove("ConnectionStrings__PolicyWatch");
+        // a fixed key, so no test process writes one into the default data directory
+        psi.Environment["Digest__SigningKey"] = TestSigningKey;
         foreach (var (k, v) in env ?? new Dictionary<string, string?>()) psi.Environment[k] = v;
         var process = new Process { StartInfo = psi };
         var p = new PolicyWatchProcess(process);

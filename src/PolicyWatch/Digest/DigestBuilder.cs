@@ -1,0 +1,71 @@
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace PolicyWatch.Digest;
+
+/// <summary>
+/// Pure: candidates → sections. Items ranked by topic score × source weight × recency; copies of one story on several
+/// sites (same normalised title) merged into one item "also in …"; an excerpt of two or three sentences.
+/// </summary>
+public static partial class DigestBuilder
+{
+    public const int ItemsPerTopic = 5;
+
+    public static IReadOnlyList<DigestSection> Sections(IReadOnlyList<DigestCandidate> candidates, IReadOnlyDictionary<string, string> topicNames,
+        DateTimeOffset periodEnd, IReadOnlyDictionary<string, (int ThisWeek, int PreviousWeek)> weekly)
+    {
+        var sections = new List<DigestSection>();
+        foreach (var group in candidates.GroupBy(c => c.Topic).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            var stories = group
+                .GroupBy(c => StoryKey(c.Title ?? c.Url))
+                .Select(story =>
+                {
+                    var ranked = story.OrderByDescending(Rank(periodEnd)).ToList();
+                    var best = ranked[0];
+                    var also = ranked.Skip(1).Select(c => c.Source).Where(s => s != best.Source).Distinct().ToList();
+                    return (Best: best, Also: also, Rank: Rank(periodEnd)(best));
+                })
+                .OrderByDescending(s => s.Rank)
+                .ToList();
+            var items = stories.Take(ItemsPerTopic).Select(s => new DigestItem(s.Best.ArticleId, s.Best.Title ?? s.Best.Url, s.Best.Url, s.Best.Source,
+                s.Best.Published, Excerpt(s.Best.Excerpt), s.Best.Score, s.Also)).ToList();
+            var (thisWeek, previousWeek) = weekly.TryGetValue(group.Key, out var w) ? w : (0, 0);
+            sections.Add(new DigestSection(group.Key, topicNames.GetValueOrDefault(group.Key, group.Key), stories.Count, thisWeek, previousWeek, items));
+        }
+        return sections;
+    }
+
+    private static Func<DigestCandidate, double> Rank(DateTimeOffset end) => c =>
+    {
+        var ageDays = c.Published is { } p ? Math.Max(0, (end - new DateTimeOffset(p, TimeSpan.Zero)).TotalDays) : 1;
+        return c.Score * c.SourceWeight * Math.Pow(0.5, ageDays / 2);
+    };
+
+    /// <summary>The first two or three sentences, at most about 320 characters.</summary>
+    public static string Excerpt(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return "";
+        var flat = string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+        var sb = new StringBuilder();
+        var count = 0;
+        foreach (Match m in Sentence().Matches(flat))
+        {
+            if (count >= 2 && sb.Length > 120) break;
+            if (sb.Length + m.Length > 320 && count > 0) break;
+            sb.Append(m.Value.Trim()).Append(' ');
+            if (++count == 3) break;
+        }
+        var excerpt = sb.ToString().Trim();
+        if (excerpt.Length == 0) excerpt = flat;
+        return excerpt.Length > 340 ? excerpt[..337].TrimEnd() + "…" : excerpt;
+    }
+
+    private static string StoryKey(string title) => NonWord().Replace(title.ToLowerInvariant(), " ").Trim();
+
+    [GeneratedRegex(@"[^.!?]+[.!?]+(\s|$)|[^.!?]+$")]
+    private static partial Regex Sentence();
+
+    [GeneratedRegex(@"[^\p{L}\p{N}]+")]
+    private static partial Regex NonWord();
+}

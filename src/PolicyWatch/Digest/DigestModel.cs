@@ -1,0 +1,16 @@
+namespace PolicyWatch.Digest;
+
+public sealed record DigestItem(long ArticleId, string Title, string Url, string Source, DateTime? Published, string Excerpt, float Score, IReadOnlyList<string> AlsoIn);
+
+public sealed record DigestSection(string Topic, string TopicName, int Count, int ThisWeek, int PreviousWeek, IReadOnlyList<DigestItem> Items);
+
+public sealed record DigestModel(string Email, string? Name, DateOnly Date, DateTimeOffset PeriodStart, DateTimeOffset PeriodEnd,
+    IReadOnlyList<DigestSection> Sections, string UnsubscribeUrl)
+{
+    public int Total => Sections.Sum(s => s.Count);
+    public bool IsEmpty => Sections.All(s => s.Items.Count == 0);
+}
+
+/// <summary>A candidate article for a digest section, as the store returns it.</summary>
+public sealed record DigestCandidate(long ArticleId, string Topic, float Score, string? Title, string Url, string Source, float SourceWeight,
+    DateTime? Published, string? Excerpt);

@@ -1,0 +1,80 @@
+using Microsoft.Extensions.Logging;
+using PolicyWatch.Classify;
+using PolicyWatch.Storage;
+
+namespace PolicyWatch.Digest;
+
+public enum DigestOutcome { Sent, Skipped, Failed, AlreadyHandled }
+
+/// <summary>A delivery failed for now (SMTP down, 4xx): the job is retried, the delivery row stays claimable.</summary>
+public sealed class DigestRetryException(string message) : Exception(message);
+
+/// <summary>
+/// Builds and sends one subscriber's digest for one local day, exactly once: the (subscriber, day) row is claimed before
+/// anything is built, marked sent right after the SMTP server accepts the message. What remains is the instant between
+/// the server's acceptance and that update: a crash there sends the digest again on retry, with the same Message-ID.
+/// </summary>
+public sealed class DigestSender(Store store, DigestMailer mailer, DigestOptions options, TopicClassifier classifier, TimeProvider clock, ILogger<DigestSender> log)
+{
+    public static string MessageId(long subscriberId, DateOnly day) => $"digest-{subscriberId}-{day:yyyyMMdd}@policywatch";
+
+    public async Task<DigestModel> BuildAsync(Subscriber s, DateOnly day, CancellationToken ct)
+    {
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(s.TimeZone);
+        var (start, end) = DigestSchedule.Period(day, s.SendTime, s.Frequency, zone);
+        var candidates = await store.DigestCandidatesAsync(s.Topics, s.MinScore, start, end, ct);
+        var weekly = await store.WeeklyTopicCountsAsync(end, ct);
+        var names = (classifier.Taxonomy?.Topics ?? []).ToDictionary(t => t.Slug, t => t.Name);
+        var key = options.SigningKey ?? throw new ConfigurationException("Digest:SigningKey is not set");
+        var unsubscribe = $"{options.BaseUrl.TrimEnd('/')}/unsubscribe?s={s.Id}&t={UnsubscribeToken.Create(s.Id, key)}";
+        return new DigestModel(s.Email, s.Name, day, start, end, DigestBuilder.Sections(candidates, names, end, weekly), unsubscribe);
+    }
+
+    public async Task<DigestOutcome> SendAsync(long subscriberId, DateOnly day, CancellationToken ct)
+    {
+        var subscriber = await store.GetSubscriberAsync(subscriberId, ct);
+        if (subscriber is null || !subscriber.Active) return DigestOutcome.AlreadyHandled;
+        var claim = await store.ClaimDeliveryAsync(subscriberId, day, TimeSpan.FromMinutes(10), ct);
+        if (claim is null) return DigestOutcome.AlreadyHandled;
+
+        var digest = await BuildAsync(subscriber, day, ct);
+        if (digest.IsEmpty && !subscriber.SendEmpty)
+        {
+            await store.FinishDeliveryAsync(subscriberId, day, "skipped", 0, null, null, digest.PeriodStart, digest.PeriodEnd, ct);
+            return DigestOutcome.Skipped;
+        }
+        var messageId = MessageId(subscriberId, day);
+        var (outcome, error) = await mailer.SendAsync(mailer.Compose(digest, messageId), ct);
+        switch (outcome)
+        {
+            case SendOutcome.Sent:
+                await store.FinishDeliveryAsync(subscriberId, day, "sent", digest.Total, messageId, null, digest.PeriodStart, digest.PeriodEnd, CancellationToken.None);
+                log.LogInformation("Sent digest {Day} to subscriber {SubscriberId} ({Articles} articles)", day, subscriberId, digest.Total);
+                return DigestOutcome.Sent;
+            case SendOutcome.PermanentFailure:
+                await store.FinishDeliveryAsync(subscriberId, day, "failed", 0, null, error, digest.PeriodStart, digest.PeriodEnd, ct);
+                log.LogWarning("Digest {Day} to subscriber {SubscriberId} refused for good: {Error}", day, subscriberId, error);
+                return DigestOutcome.Failed;
+            default:
+                await store.ReleaseDeliveryAsync(subscriberId, day, error!, ct);
+                log.LogWarning("Digest {Day} to subscriber {SubscriberId} failed for now (attempt {Attempt}): {Error}", day, subscriberId, claim.Attempts, error);
+                throw new DigestRetryException($"digest {day} for subscriber {subscriberId}: {error}");
+        }
+    }
+
+    /// <summary>(subscriber, local day) pairs whose digest is due now and not yet recorded.</summary>
+    public async Task<IReadOnlyList<(long SubscriberId, DateOnly Day)>> DueAsync(CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var due = new List<(long, DateOnly)>();
+        foreach (var s in await store.ListSubscribersAsync(activeOnly: true, ct))
+        {
+            TimeZoneInfo zone;
+            try { zone = TimeZoneInfo.FindSystemTimeZoneById(s.TimeZone); }
+            catch (TimeZoneNotFoundException) { log.LogWarning("Subscriber {SubscriberId} has an unknown time zone {Zone}", s.Id, s.TimeZone); continue; }
+            if (DigestSchedule.DueDate(now, s.SendTime, s.Frequency, zone) is { } day && !await store.DeliveryExistsAsync(s.Id, day, ct))
+                due.Add((s.Id, day));
+        }
+        return due;
+    }
+}

@@ -1,0 +1,155 @@
+using Dapper;
+using PolicyWatch.Digest;
+
+namespace PolicyWatch.Storage;
+
+public sealed class Subscriber
+{
+    public long Id { get; init; }
+    public string Email { get; init; } = "";
+    public string? Name { get; init; }
+    public string[] Topics { get; init; } = [];
+    public float MinScore { get; init; } = 0.5f;
+    public TimeOnly SendTime { get; init; } = new(7, 0);
+    public string TimeZone { get; init; } = "UTC";
+    public string Frequency { get; init; } = "daily";
+    public bool SendEmpty { get; init; }
+    public bool Active { get; init; } = true;
+}
+
+public sealed record DeliveryClaim(long SubscriberId, DateOnly PeriodDate, int Attempts);
+
+public sealed partial class Store
+{
+
+    public async Task<Subscriber> UpsertSubscriberAsync(Subscriber s, CancellationToken ct = default)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        return await conn.QuerySingleAsync<Subscriber>(new CommandDefinition("""
+            INSERT INTO subscribers (email, name, topics, min_score, send_time, time_zone, frequency, send_empty, active)
+            VALUES (@Email, @Name, @Topics, @MinScore, @SendTime, @TimeZone, @Frequency, @SendEmpty, @Active)
+            ON CONFLICT (email) DO UPDATE SET name = excluded.name, topics = excluded.topics, min_score = excluded.min_score,
+                send_time = excluded.send_time, time_zone = excluded.time_zone, frequency = excluded.frequency,
+                send_empty = excluded.send_empty, active = excluded.active
+            RETURNING id, email, name, topics, min_score AS minscore, send_time AS sendtime, time_zone AS timezone, frequency, send_empty AS sendempty, active
+            """, new { s.Email, s.Name, s.Topics, s.MinScore, SendTime = s.SendTime.ToTimeSpan(), s.TimeZone, s.Frequency, s.SendEmpty, s.Active }, cancellationToken: ct));
+    }
+
+    private const string SubscriberColumns = "id, email, name, topics, min_score AS minscore, send_time AS sendtime, time_zone AS timezone, frequency, send_empty AS sendempty, active";
+
+    public async Task<IReadOnlyList<Subscriber>> ListSubscribersAsync(bool activeOnly = false, CancellationToken ct = default)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        return (await conn.QueryAsync<Subscriber>(new CommandDefinition(
+            $"SELECT {SubscriberColumns} FROM subscribers WHERE (NOT @activeOnly OR active) ORDER BY email", new { activeOnly }, cancellationToken: ct))).ToList();
+    }
+
+    public async Task<Subscriber?> GetSubscriberAsync(long id, CancellationToken ct = default)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        return await conn.QuerySingleOrDefaultAsync<Subscriber>(new CommandDefinition($"SELECT {SubscriberColumns} FROM subscribers WHERE id = @id", new { id }, cancellationToken: ct));
+    }
+
+    public async Task<Subscriber?> FindSubscriberAsync(string email, CancellationToken ct = default)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        return await conn.QuerySingleOrDefaultAsync<Subscriber>(new CommandDefinition($"SELECT {SubscriberColumns} FROM subscribers WHERE email = @email", new { email }, cancellationToken: ct));
+    }
+
+    public async Task<bool> RemoveSubscriberAsync(string email, CancellationToken ct = default)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        return await conn.ExecuteAsync(new CommandDefinition("DELETE FROM subscribers WHERE email = @email", new { email }, cancellationToken: ct)) > 0;
+    }
+
+    public async Task<bool> DeactivateSubscriberAsync(long id, CancellationToken ct = default)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        return await conn.ExecuteAsync(new CommandDefinition("UPDATE subscribers SET active = false WHERE id = @id AND active", new { id }, cancellationToken: ct)) > 0;
+    }
+
+    public async Task<bool> DeliveryExistsAsync(long subscriberId, DateOnly day, CancellationToken ct = default)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        return await conn.ExecuteScalarAsync<bool>(new CommandDefinition(
+            "SELECT EXISTS (SELECT 1 FROM digest_deliveries WHERE subscriber_id = @subscriberId AND period_date = @day)",
+            new { subscriberId, day = day.ToDateTime(TimeOnly.MinValue) }, cancellationToken: ct));
+    }
+
+    /// <summary>
+    /// Takes the (subscriber, day) delivery for this worker: a new row, or one whose earlier attempt failed temporarily
+    /// and whose lease ran out. Null when it is sent, skipped, failed for good, or another worker holds it.
+    /// </summary>
+    public async Task<DeliveryClaim?> ClaimDeliveryAsync(long subscriberId, DateOnly day, TimeSpan lease, CancellationToken ct = default)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        var attempts = await conn.QuerySingleOrDefaultAsync<int?>(new CommandDefinition("""
+            INSERT INTO digest_deliveries (subscriber_id, period_date, status, attempts, claimed_until)
+            VALUES (@subscriberId, @day, 'sending', 1, now() + @lease)
+            ON CONFLICT (subscriber_id, period_date) DO UPDATE SET attempts = digest_deliveries.attempts + 1, claimed_until = now() + @lease
+            WHERE digest_deliveries.status = 'sending' AND digest_deliveries.claimed_until < now()
+            RETURNING attempts
+            """, new { subscriberId, day = day.ToDateTime(TimeOnly.MinValue), lease }, cancellationToken: ct));
+        return attempts is { } n ? new DeliveryClaim(subscriberId, day, n) : null;
+    }
+
+    public async Task FinishDeliveryAsync(long subscriberId, DateOnly day, string status, int articles, string? messageId, string? error,
+        DateTimeOffset start, DateTimeOffset end, CancellationToken ct = default)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await conn.ExecuteAsync(new CommandDefinition("""
+            UPDATE digest_deliveries SET status = @status, articles = @articles, message_id = @messageId, error = @error, claimed_until = NULL,
+                period_start = @start, period_end = @end, sent_at = CASE WHEN @status = 'sent' THEN now() END
+            WHERE subscriber_id = @subscriberId AND period_date = @day
+            """, new { subscriberId, day = day.ToDateTime(TimeOnly.MinValue), status, articles, messageId, error, start = start.UtcDateTime, end = end.UtcDateTime }, cancellationToken: ct));
+    }
+
+    /// <summary>Releases a delivery after a temporary failure so a retry can take it at once.</summary>
+    public async Task ReleaseDeliveryAsync(long subscriberId, DateOnly day, string error, CancellationToken ct = default)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await conn.ExecuteAsync(new CommandDefinition("""
+            UPDATE digest_deliveries SET claimed_until = now() - interval '1 second', error = @error
+            WHERE subscriber_id = @subscriberId AND period_date = @day AND status = 'sending'
+            """, new { subscriberId, day = day.ToDateTime(TimeOnly.MinValue), error }, cancellationToken: ct));
+    }
+
+    public async Task<(string Status, string? Error, int Attempts)?> GetDeliveryAsync(long subscriberId, DateOnly day, CancellationToken ct = default)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        return await conn.QuerySingleOrDefaultAsync<(string, string?, int)?>(new CommandDefinition(
+            "SELECT status, error, attempts FROM digest_deliveries WHERE subscriber_id = @subscriberId AND period_date = @day",
+            new { subscriberId, day = day.ToDateTime(TimeOnly.MinValue) }, cancellationToken: ct));
+    }
+
+    /// <summary>Articles published (or found) in the period, tagged with one of the topics at the minimum score or above.</summary>
+    public async Task<IReadOnlyList<DigestCandidate>> DigestCandidatesAsync(string[] topics, float minScore, DateTimeOffset start, DateTimeOffset end, CancellationToken ct = default)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        var rows = await conn.QueryAsync<DigestCandidate>(new CommandDefinition("""
+            SELECT a.id AS articleid, t.topic, t.score, a.title, a.canonical_url AS url, s.name AS source, s.weight AS sourceweight,
+                   a.published_at AS published, left(coalesce(nullif(a.description, ''), a.body), 600) AS excerpt
+            FROM article_topics t JOIN articles a ON a.id = t.article_id JOIN sources s ON s.id = a.source_id
+            WHERE a.status = 'processed' AND (cardinality(@topics) = 0 OR t.topic = ANY(@topics)) AND t.score >= @minScore
+              AND coalesce(a.published_at, a.discovered_at) >= @start AND coalesce(a.published_at, a.discovered_at) < @end
+            ORDER BY t.topic, t.score DESC
+            LIMIT 2000
+            """, new { topics, minScore, start = start.UtcDateTime, end = end.UtcDateTime }, cancellationToken: ct));
+        return rows.ToList();
+    }
+
+    public async Task<IReadOnlyDictionary<string, (int ThisWeek, int PreviousWeek)>> WeeklyTopicCountsAsync(DateTimeOffset end, CancellationToken ct = default)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        var rows = await conn.QueryAsync<(string Topic, int ThisWeek, int PreviousWeek)>(new CommandDefinition("""
+            SELECT t.topic,
+                   count(*) FILTER (WHERE coalesce(a.published_at, a.discovered_at) >= @end::timestamptz - interval '7 days')::int,
+                   count(*) FILTER (WHERE coalesce(a.published_at, a.discovered_at) < @end::timestamptz - interval '7 days')::int
+            FROM article_topics t JOIN articles a ON a.id = t.article_id
+            WHERE a.status = 'processed' AND coalesce(a.published_at, a.discovered_at) >= @end::timestamptz - interval '14 days'
+              AND coalesce(a.published_at, a.discovered_at) < @end
+            GROUP BY t.topic
+            """, new { end = end.UtcDateTime }, cancellationToken: ct));
+        return rows.ToDictionary(r => r.Topic, r => (r.ThisWeek, r.PreviousWeek));
+    }
+}
