@@ -39,6 +39,7 @@ public static class ServeCommand
             app.MapOpenApi();
             app.MapAnalystApi();
             app.MapUnsubscribeApi();
+            app.MapSubscribersApi();
             app.MapRazorPages();
             app.MapHangfireDashboard("/hangfire", new DashboardOptions
             {

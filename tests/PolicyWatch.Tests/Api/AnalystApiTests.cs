@@ -204,6 +204,22 @@ public sealed class AnalystApiTests(PostgresFixture pg) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Subscribers_AdminOnly_ValidatedUpsertAndDelete()
+    {
+        using var analyst = _app.Client(_app.AnalystKey);
+        using var admin = _app.Client(_app.AdminKey);
+        var body = new { email = "desk@example.test", topics = new[] { "pax-silica" }, sendTime = "08:15", timeZone = "Asia/Tokyo", frequency = "weekdays" };
+        Assert.Equal(HttpStatusCode.Forbidden, (await analyst.PutAsJsonAsync("/api/subscribers", body)).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await admin.PutAsJsonAsync("/api/subscribers", body)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await admin.PutAsJsonAsync("/api/subscribers", body with { frequency = "daily" })).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await admin.PutAsJsonAsync("/api/subscribers", body with { timeZone = "Nowhere/Else" })).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await admin.PutAsJsonAsync("/api/subscribers", body with { sendTime = "25:99" })).StatusCode);
+        var saved = (await _app.Store.FindSubscriberAsync("desk@example.test"))!;
+        Assert.Equal(("daily", new TimeOnly(8, 15), "Asia/Tokyo"), (saved.Frequency, saved.SendTime, saved.TimeZone));
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync("/api/subscribers/desk@example.test")).StatusCode);
+    }
+
+    [Fact]
     public async Task HangfireDashboard_IsForAdminsOnly()
     {
         using var analyst = _app.Client(_app.AnalystKey);

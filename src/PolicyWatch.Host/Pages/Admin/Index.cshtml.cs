@@ -12,12 +12,14 @@ public sealed class AdminModel(Store store) : PageModel
 {
     public IReadOnlyList<Source> Sources { get; private set; } = [];
     public IReadOnlyList<User> Users { get; private set; } = [];
+    public IReadOnlyList<Subscriber> Subscribers { get; private set; } = [];
     [TempData] public string? Message { get; set; }
 
     public async Task OnGetAsync(CancellationToken ct)
     {
         Sources = await store.ListSourcesAsync(ct: ct);
         Users = await store.ListUsersAsync(ct);
+        Subscribers = await store.ListSubscribersAsync(ct: ct);
     }
 
     public async Task<IActionResult> OnPostPollNowAsync(string slug, CancellationToken ct)

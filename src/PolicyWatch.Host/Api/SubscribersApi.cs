@@ -1,0 +1,44 @@
+using Microsoft.AspNetCore.Mvc;
+using PolicyWatch.Host.Auth;
+using PolicyWatch.Storage;
+
+namespace PolicyWatch.Host.Api;
+
+/// <summary>Admin-only management of digest subscribers under /api/subscribers.</summary>
+public static class SubscribersApi
+{
+    public sealed record SubscriberRequest(string Email, string? Name, string[]? Topics, float? MinScore, string? SendTime, string? TimeZone,
+        string? Frequency, bool? SendEmpty, bool? Active);
+
+    public static IEndpointRouteBuilder MapSubscribersApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/subscribers").RequireAuthorization(AuthSetup.AdminPolicy);
+        api.MapGet("/", async (Store store, CancellationToken ct) => Results.Ok(await store.ListSubscribersAsync(ct: ct)));
+        api.MapPut("/", async ([FromBody] SubscriberRequest body, Store store, CancellationToken ct) =>
+        {
+            var existing = await store.FindSubscriberAsync(body.Email ?? "", ct);
+            var b = existing ?? new Subscriber { Email = body.Email ?? "" };
+            if (string.IsNullOrWhiteSpace(body.Email) || !body.Email.Contains('@')) return Bad("a valid email is needed");
+            var zone = body.TimeZone ?? b.TimeZone;
+            try { TimeZoneInfo.FindSystemTimeZoneById(zone); }
+            catch (TimeZoneNotFoundException) { return Bad($"'{zone}' is not an IANA time zone"); }
+            var time = b.SendTime;
+            if (body.SendTime is { } t && !TimeOnly.TryParseExact(t, "HH:mm", out time)) return Bad($"sendTime '{t}' is not HH:mm");
+            var frequency = body.Frequency ?? b.Frequency;
+            if (frequency is not ("daily" or "weekdays")) return Bad("frequency must be daily or weekdays");
+            var score = body.MinScore ?? b.MinScore;
+            if (score is < 0 or > 1) return Bad("minScore must be between 0 and 1");
+            var saved = await store.UpsertSubscriberAsync(new Subscriber
+            {
+                Email = body.Email, Name = body.Name ?? b.Name, Topics = body.Topics ?? b.Topics, MinScore = score, SendTime = time, TimeZone = zone,
+                Frequency = frequency, SendEmpty = body.SendEmpty ?? b.SendEmpty, Active = body.Active ?? b.Active,
+            }, ct);
+            return existing is null ? Results.Created($"/api/subscribers/{saved.Id}", saved) : Results.Ok(saved);
+        });
+        api.MapDelete("/{email}", async (string email, Store store, CancellationToken ct) =>
+            await store.RemoveSubscriberAsync(email, ct) ? Results.NoContent() : Results.NotFound());
+        return app;
+    }
+
+    private static IResult Bad(string reason) => Results.Problem(title: "Bad request", detail: reason, statusCode: 400);
+}
