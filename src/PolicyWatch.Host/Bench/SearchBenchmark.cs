@@ -45,10 +45,19 @@ public static class SearchBenchmark
         await new Migrator(db, Microsoft.Extensions.Logging.Abstractions.NullLogger<Migrator>.Instance).MigrateAsync(ct);
 
         var build = Stopwatch.StartNew();
+        var now = DateTimeOffset.UtcNow;
+        await BuildCorpusAsync(db, articles, now, ct);
+        build.Stop();
+        await log.WriteLineAsync($"corpus of {articles} built in {build.Elapsed.TotalSeconds:0} s");
+        return await MeasureAsync(db, articles, build.Elapsed, now, ct);
+    }
+
+    /// <summary>500 sources and the generated articles with topics, loaded with COPY and analysed.</summary>
+    internal static async Task BuildCorpusAsync(NpgsqlDataSource db, int articles, DateTimeOffset now, CancellationToken ct)
+    {
         await using (var conn = await db.OpenConnectionAsync(ct))
         await using (var cmd = new NpgsqlCommand("INSERT INTO sources (slug, name, url, kind) SELECT 'src-' || g, 'Source ' || g, 'https://src' || g || '.example/rss', 'rss' FROM generate_series(1, 500) g", conn))
             await cmd.ExecuteNonQueryAsync(ct);
-        var now = DateTimeOffset.UtcNow;
         var streams = Math.Max(1, Environment.ProcessorCount);
         await Task.WhenAll(Enumerable.Range(0, streams).Select(s => CopyArticlesAsync(db, s, streams, articles, now, ct)));
         await using (var conn = await db.OpenConnectionAsync(ct))
@@ -70,9 +79,10 @@ public static class SearchBenchmark
                 await analyze.ExecuteNonQueryAsync(ct);
             }
         }
-        build.Stop();
-        await log.WriteLineAsync($"corpus of {articles} built in {build.Elapsed.TotalSeconds:0} s");
+    }
 
+    private static async Task<string> MeasureAsync(NpgsqlDataSource db, int articles, TimeSpan buildTime, DateTimeOffset now, CancellationToken ct)
+    {
         var store = new Store(db);
         var timings = new List<(string Query, double Ms)>();
         foreach (var raw in Queries)
@@ -116,7 +126,7 @@ public static class SearchBenchmark
             ## Search
 
             `policywatch bench search --articles {articles}` — {articles:N0} generated articles (Zipf vocabulary with policy terms, 300–1,500 words,
-            500 sources, dates over two years, topics on 70 %) loaded with COPY in {build.Elapsed.TotalSeconds:0} s; {sizes}. 30 analyst queries (terms,
+            500 sources, dates over two years, topics on 70 %) loaded with COPY in {buildTime.TotalSeconds:0} s; {sizes}. 30 analyst queries (terms,
             phrases, or/-exclusion, topic and date filters), each with all facets, through the API's search code; 3 timed runs each after a
             warm-up. Measured {DateTime.UtcNow:yyyy-MM-dd} on {BenchmarkReport.Machine()}.
 
@@ -143,7 +153,7 @@ public static class SearchBenchmark
         return new SearchQuery { Text = text, Topics = topics, Since = since, Limit = 20, Facets = true };
     }
 
-    private static async Task CopyArticlesAsync(NpgsqlDataSource db, int stream, int streams, int total, DateTimeOffset now, CancellationToken ct)
+    internal static async Task CopyArticlesAsync(NpgsqlDataSource db, int stream, int streams, int total, DateTimeOffset now, CancellationToken ct)
     {
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var writer = await conn.BeginBinaryImportAsync(

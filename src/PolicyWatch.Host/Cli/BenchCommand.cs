@@ -66,6 +66,22 @@ public static class BenchCommand
             return 0;
         });
         bench.Subcommands.Add(search);
+
+        var digestArticles = new Option<int>("--articles") { Description = "Generated articles", DefaultValueFactory = _ => 1_000_000 };
+        var subscribers = new Option<int>("--subscribers") { Description = "Subscribers", DefaultValueFactory = _ => 1000 };
+        subscribers.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 1 or > 100_000) r.AddError("--subscribers must be between 1 and 100000"); });
+        var digest = new Command("digest", "Render and send digests for many subscribers to a loopback SMTP server");
+        digest.Options.Add(digestArticles);
+        digest.Options.Add(subscribers);
+        digest.SetAction(async (parse, ct) =>
+        {
+            await using var runtime = await AppRuntime.StartAsync(PolicyWatchCli.Globals(parse), ct);
+            var markdown = await DigestBenchmark.RunAsync(runtime.Configuration.GetConnectionString("PolicyWatch")!, parse.GetValue(digestArticles),
+                parse.GetValue(subscribers), parse.InvocationConfiguration.Error, ct);
+            Write(parse, output, "digest", markdown);
+            return 0;
+        });
+        bench.Subcommands.Add(digest);
         return bench;
     }
 

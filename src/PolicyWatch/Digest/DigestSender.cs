@@ -23,11 +23,20 @@ public sealed class DigestSender(Store store, DigestMailer mailer, DigestOptions
         var zone = TimeZoneInfo.FindSystemTimeZoneById(s.TimeZone);
         var (start, end) = DigestSchedule.Period(day, s.SendTime, s.Frequency, zone);
         var candidates = await store.DigestCandidatesAsync(s.Topics, s.MinScore, start, end, ct);
-        var weekly = await store.WeeklyTopicCountsAsync(end, ct);
+        var weekly = await WeeklyAsync(end, ct);
         var names = (classifier.Taxonomy?.Topics ?? []).ToDictionary(t => t.Slug, t => t.Name);
         var key = options.SigningKey ?? throw new ConfigurationException("Digest:SigningKey is not set");
         var unsubscribe = $"{options.BaseUrl.TrimEnd('/')}/unsubscribe?s={s.Id}&t={UnsubscribeToken.Create(s.Id, key)}";
         return new DigestModel(s.Email, s.Name, day, start, end, DigestBuilder.Sections(candidates, names, end, weekly), unsubscribe);
+    }
+
+    // the week-on-week counts depend only on the period's end, which most subscribers share: one query, not one each
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<DateTimeOffset, Lazy<Task<IReadOnlyDictionary<string, (int ThisWeek, int PreviousWeek)>>>> _weekly = new();
+
+    private Task<IReadOnlyDictionary<string, (int ThisWeek, int PreviousWeek)>> WeeklyAsync(DateTimeOffset end, CancellationToken ct)
+    {
+        if (_weekly.Count > 256) _weekly.Clear();
+        return _weekly.GetOrAdd(end, e => new Lazy<Task<IReadOnlyDictionary<string, (int, int)>>>(() => store.WeeklyTopicCountsAsync(e, CancellationToken.None))).Value.WaitAsync(ct);
     }
 
     public async Task<DigestOutcome> SendAsync(long subscriberId, DateOnly day, CancellationToken ct)
