@@ -76,7 +76,8 @@ public static class AnalystApi
             var result = await store.SearchAsync(query, clock.GetUtcNow(), ct);
             return Results.Ok(new
             {
-                total = result.Total,
+                total = Math.Min(result.Total, Store.TotalCap),
+                totalIsLowerBound = result.Total > Store.TotalCap,
                 next = result.Next,
                 hits = result.Hits.Select(h => new
                 {

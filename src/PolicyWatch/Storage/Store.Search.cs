@@ -32,9 +32,12 @@ public sealed partial class Store
     /// <summary>
     /// The newest matches, at most <see cref="SearchWindow"/>: relevance ranking, snippets and facets work inside this window
     /// (ranking every one of hundreds of thousands of matches reads each stored tsvector back from TOAST: see docs/benchmarks.md).
-    /// The total counts every match.
+    /// The total counts matches up to <see cref="TotalCap"/>.
     /// </summary>
     public const int SearchWindow = 2000;
+
+    /// <summary>Totals are counted up to here; above it the UI says "10,000+" (counting every match costs more than the rest of the search).</summary>
+    public const int TotalCap = 10_000;
 
     // by date, the window is simply the next page after the cursor, so date-sorted results page through every match
     private static string WindowSql(bool byDate) => $"""
@@ -101,7 +104,11 @@ public sealed partial class Store
             LIMIT @Limit
             """;
         await using var conn = await db.OpenConnectionAsync(ct);
-        var rows = (await conn.QueryAsync<HitRow>(new CommandDefinition(sql, p, cancellationToken: ct))).ToList();
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        // the planner does not charge for reading each stored tsvector back from TOAST, so for common terms it picks a
+        // sequential scan that reads them all; the GIN index answers those matches without touching them
+        await conn.ExecuteAsync(new CommandDefinition("SET LOCAL enable_seqscan = off", transaction: tx, cancellationToken: ct));
+        var rows = (await conn.QueryAsync<HitRow>(new CommandDefinition(sql, p, tx, cancellationToken: ct))).ToList();
         var more = rows.Count > query.Limit;
         if (more) rows.RemoveAt(rows.Count - 1);
         var hits = rows.Select(ToHit).ToList();
@@ -119,13 +126,14 @@ public sealed partial class Store
             var facetSql = $"""
                 WITH win AS ({WindowSql(false)}),
                      m AS (SELECT w.id, w.slug, w.sort_date AS d FROM win w)
-                SELECT 'total' AS kind, '' AS key, (SELECT count(*) FROM articles a JOIN sources s ON s.id = a.source_id WHERE {SearchWhere}) AS count
+                SELECT 'total' AS kind, '' AS key,
+                       (SELECT count(*) FROM (SELECT 1 FROM articles a JOIN sources s ON s.id = a.source_id WHERE {SearchWhere} LIMIT {TotalCap + 1}) c) AS count
                 UNION ALL (SELECT 'topic', t.topic, count(*) FROM m JOIN article_topics t ON t.article_id = m.id GROUP BY t.topic ORDER BY count(*) DESC LIMIT 50)
                 UNION ALL (SELECT 'source', m.slug, count(*) FROM m GROUP BY m.slug ORDER BY count(*) DESC LIMIT 20)
                 UNION ALL (SELECT 'day', to_char(date_trunc('day', m.d), 'YYYY-MM-DD'), count(*) FROM m
                            WHERE m.d >= @Now::timestamptz - interval '30 days' GROUP BY 2 ORDER BY 2)
                 """;
-            var facets = (await conn.QueryAsync<(string Kind, string Key, long Count)>(new CommandDefinition(facetSql, p, cancellationToken: ct))).ToList();
+            var facets = (await conn.QueryAsync<(string Kind, string Key, long Count)>(new CommandDefinition(facetSql, p, tx, cancellationToken: ct))).ToList();
             total = facets.First(f => f.Kind == "total").Count;
             topics = facets.Where(f => f.Kind == "topic").Select(f => new FacetCount(f.Key, f.Count)).ToList();
             sources = facets.Where(f => f.Kind == "source").Select(f => new FacetCount(f.Key, f.Count)).ToList();
@@ -135,6 +143,7 @@ public sealed partial class Store
         {
             total = hits.Count;
         }
+        await tx.CommitAsync(ct);
         return new SearchResult(hits, total, next, topics, sources, days);
     }
 
