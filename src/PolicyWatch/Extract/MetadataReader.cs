@@ -88,8 +88,6 @@ internal static partial class MetadataReader
         return title;
     }
 
-    private sealed record LdArticle(JsonElement Article, JsonElement? Publisher);
-
     private static (JsonElement? Article, JsonElement? Publisher)? JsonLdArticle(IHtmlDocument doc)
     {
         foreach (var script in doc.QuerySelectorAll("script[type='application/ld+json' i]"))
