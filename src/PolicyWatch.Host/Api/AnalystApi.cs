@@ -44,7 +44,7 @@ public static class AnalystApi
         };
         return new SearchQuery
         {
-            Text = Clean(q["q"].ToString()),
+            Text = q["q"].ToString(),
             Topics = q["topic"].Where(t => !string.IsNullOrWhiteSpace(t)).Select(t => t!).Distinct().ToList(),
             AllTopics = Bool(q["allTopics"]) ?? false,
             MinTopicScore = minScore,
@@ -60,9 +60,6 @@ public static class AnalystApi
             Facets = Bool(q["facets"]) ?? true,
         }.Validated();
     }
-
-    /// <summary>Control characters (NUL above all, which PostgreSQL text cannot hold) are dropped from query text.</summary>
-    public static string Clean(string text) => new(text.Where(c => !char.IsControl(c) || c is ' ').ToArray());
 
     private static string? NullIfEmpty(string? s) => string.IsNullOrWhiteSpace(s) ? null : s;
 

@@ -26,4 +26,23 @@ public static partial class BenchmarkReport
 
     public static string Machine() =>
         $"{Environment.ProcessorCount} cores, {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 1024 / 1024 / 1024} GB, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}";
+
+    /// <summary>A fresh database of this name on the configured server (dropped first if a previous run left it); its connection string.</summary>
+    public static async Task<string> RecreateDatabaseAsync(string adminConnectionString, string name, CancellationToken ct)
+    {
+        await DropDatabaseAsync(adminConnectionString, name, ct);
+        await using var conn = new Npgsql.NpgsqlConnection(adminConnectionString);
+        await conn.OpenAsync(ct);
+        await using (var create = new Npgsql.NpgsqlCommand($"CREATE DATABASE {name}", conn)) await create.ExecuteNonQueryAsync(ct);
+        return new Npgsql.NpgsqlConnectionStringBuilder(adminConnectionString) { Database = name }.ConnectionString;
+    }
+
+    public static async Task DropDatabaseAsync(string adminConnectionString, string name, CancellationToken ct)
+    {
+        Npgsql.NpgsqlConnection.ClearAllPools();
+        await using var conn = new Npgsql.NpgsqlConnection(adminConnectionString);
+        await conn.OpenAsync(ct);
+        await using var drop = new Npgsql.NpgsqlCommand($"DROP DATABASE IF EXISTS {name} WITH (FORCE)", conn);
+        await drop.ExecuteNonQueryAsync(ct);
+    }
 }

@@ -17,13 +17,8 @@ public static class DigestBenchmark
     public static async Task<string> RunAsync(string adminConnectionString, int articles, int subscribers, TextWriter log, CancellationToken ct)
     {
         const string dbName = "policywatch_bench_digest";
-        await using (var admin = new NpgsqlConnection(adminConnectionString))
-        {
-            await admin.OpenAsync(ct);
-            await using (var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {dbName} WITH (FORCE)", admin)) await drop.ExecuteNonQueryAsync(ct);
-            await using (var create = new NpgsqlCommand($"CREATE DATABASE {dbName}", admin)) await create.ExecuteNonQueryAsync(ct);
-        }
-        await using var db = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(adminConnectionString) { Database = dbName }.ConnectionString);
+        var benchConnectionString = await BenchmarkReport.RecreateDatabaseAsync(adminConnectionString, dbName, ct);
+        await using var db = NpgsqlDataSource.Create(benchConnectionString);
         await new Migrator(db, NullLogger<Migrator>.Instance).MigrateAsync(ct);
         var now = DateTimeOffset.UtcNow;
         var build = Stopwatch.StartNew();

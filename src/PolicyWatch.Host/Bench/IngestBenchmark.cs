@@ -50,13 +50,7 @@ public static partial class IngestBenchmark
     private static async Task<ModeResult> RunModeAsync(string admin, string feedsFile, int processes, int articles, TextWriter log, CancellationToken ct)
     {
         var dbName = $"policywatch_bench_{processes}";
-        await using (var conn = new NpgsqlConnection(admin))
-        {
-            await conn.OpenAsync(ct);
-            await using (var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {dbName} WITH (FORCE)", conn)) await drop.ExecuteNonQueryAsync(ct);
-            await using (var create = new NpgsqlCommand($"CREATE DATABASE {dbName}", conn)) await create.ExecuteNonQueryAsync(ct);
-        }
-        var cs = new NpgsqlConnectionStringBuilder(admin) { Database = dbName }.ConnectionString;
+        var cs = await BenchmarkReport.RecreateDatabaseAsync(admin, dbName, ct);
         // schema and sources first, so that the timed runs measure ingestion only
         await RunChildAsync(["db", "migrate"], cs, feedsFile, ct);
 
@@ -74,13 +68,7 @@ public static partial class IngestBenchmark
         }
         var peak = outputs.Select(o => PeakMemory().Match(o) is { Success: true } m ? long.Parse(m.Groups[1].Value) : 0).Max();
         await log.WriteLineAsync($"{processes} process(es): {stored}/{articles} stored in {watch.Elapsed.TotalSeconds:0.0} s, peak {peak} MB");
-        await using (var conn = new NpgsqlConnection(admin))
-        {
-            await conn.OpenAsync(ct);
-            NpgsqlConnection.ClearAllPools();
-            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {dbName} WITH (FORCE)", conn);
-            await drop.ExecuteNonQueryAsync(ct);
-        }
+        await BenchmarkReport.DropDatabaseAsync(admin, dbName, ct);
         return new ModeResult((int)stored, watch.Elapsed.TotalSeconds, peak);
     }
 

@@ -34,14 +34,8 @@ public static class SearchBenchmark
     public static async Task<string> RunAsync(string adminConnectionString, int articles, TextWriter log, CancellationToken ct)
     {
         const string dbName = "policywatch_bench_search";
-        await using (var admin = new NpgsqlConnection(adminConnectionString))
-        {
-            await admin.OpenAsync(ct);
-            await using (var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {dbName} WITH (FORCE)", admin)) await drop.ExecuteNonQueryAsync(ct);
-            await using (var create = new NpgsqlCommand($"CREATE DATABASE {dbName}", admin)) await create.ExecuteNonQueryAsync(ct);
-        }
-        var cs = new NpgsqlConnectionStringBuilder(adminConnectionString) { Database = dbName }.ConnectionString;
-        await using var db = NpgsqlDataSource.Create(cs);
+        var benchConnectionString = await BenchmarkReport.RecreateDatabaseAsync(adminConnectionString, dbName, ct);
+        await using var db = NpgsqlDataSource.Create(benchConnectionString);
         await new Migrator(db, Microsoft.Extensions.Logging.Abstractions.NullLogger<Migrator>.Instance).MigrateAsync(ct);
 
         var build = Stopwatch.StartNew();

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using Microsoft.Extensions.Logging.Console;
 using PolicyWatch.Storage;
 
@@ -88,6 +89,27 @@ public sealed class AppRuntime : IAsyncDisposable
         services.AddPolicyWatch(Configuration);
         configure?.Invoke(services);
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+    }
+
+    /// <summary>
+    /// A one-shot verb's common frame: start the runtime, migrate, run; an ArgumentException is the user's mistake and
+    /// becomes "policywatch: message" with exit code 1.
+    /// </summary>
+    public static async Task<int> RunVerbAsync(ParseResult parse, CancellationToken ct, Func<IServiceProvider, Task> work)
+    {
+        await using var runtime = await StartAsync(PolicyWatchCli.Globals(parse), ct);
+        await using var services = runtime.BuildServices();
+        await services.GetRequiredService<Migrator>().MigrateAsync(ct);
+        try
+        {
+            await work(services);
+            return 0;
+        }
+        catch (ArgumentException e)
+        {
+            await parse.InvocationConfiguration.Error.WriteLineAsync($"policywatch: {e.Message}");
+            return 1;
+        }
     }
 
     /// <summary>Hands this runtime's configuration to a hosted (web or worker) builder.</summary>

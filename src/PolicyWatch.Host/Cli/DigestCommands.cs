@@ -126,23 +126,9 @@ public static class DigestCommands
     private static string Describe(Subscriber s) =>
         $"{(s.Topics.Length == 0 ? "all topics" : string.Join(",", s.Topics))}, score ≥ {s.MinScore:0.##}, {s.Frequency} at {s.SendTime:HH:mm} {s.TimeZone}{(s.SendEmpty ? ", sends empty digests" : "")}{(s.Active ? "" : ", inactive")}";
 
-    private static async Task<int> WithStore(ParseResult parse, CancellationToken ct, Func<Store, Task> work) =>
-        await WithServices(parse, ct, (store, _) => work(store));
+    private static Task<int> WithStore(ParseResult parse, CancellationToken ct, Func<Store, Task> work) =>
+        AppRuntime.RunVerbAsync(parse, ct, services => work(services.GetRequiredService<Store>()));
 
-    private static async Task<int> WithServices(ParseResult parse, CancellationToken ct, Func<Store, DigestSender, Task> work)
-    {
-        await using var runtime = await AppRuntime.StartAsync(PolicyWatchCli.Globals(parse), ct);
-        await using var services = runtime.BuildServices();
-        await services.GetRequiredService<Migrator>().MigrateAsync(ct);
-        try
-        {
-            await work(services.GetRequiredService<Store>(), services.GetRequiredService<DigestSender>());
-            return 0;
-        }
-        catch (ArgumentException e)
-        {
-            await parse.InvocationConfiguration.Error.WriteLineAsync($"policywatch: {e.Message}");
-            return 1;
-        }
-    }
+    private static Task<int> WithServices(ParseResult parse, CancellationToken ct, Func<Store, DigestSender, Task> work) =>
+        AppRuntime.RunVerbAsync(parse, ct, services => work(services.GetRequiredService<Store>(), services.GetRequiredService<DigestSender>()));
 }

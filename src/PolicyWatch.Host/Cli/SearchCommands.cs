@@ -34,7 +34,7 @@ public static class SearchCommands
             {
                 query = new SearchQuery
                 {
-                    Text = Api.AnalystApi.Clean(parse.GetValue(text) ?? ""), Topics = parse.GetValue(topic) ?? [], Sources = parse.GetValue(source) ?? [],
+                    Text = parse.GetValue(text), Topics = parse.GetValue(topic) ?? [], Sources = parse.GetValue(source) ?? [],
                     Since = SearchQuery.ParseWhen(parse.GetValue(since), now), Until = SearchQuery.ParseWhen(parse.GetValue(until), now),
                     Limit = parse.GetValue(limit), Sort = parse.GetValue(sort) == "date" ? SearchSort.Date : SearchSort.Relevance, Facets = false,
                 }.Validated();
@@ -194,22 +194,8 @@ public static class SearchCommands
         return keys;
     }
 
-    private static async Task<int> WithStore(ParseResult parse, CancellationToken ct, Func<Store, Task> work)
-    {
-        await using var runtime = await AppRuntime.StartAsync(PolicyWatchCli.Globals(parse), ct);
-        await using var services = runtime.BuildServices();
-        await services.GetRequiredService<Migrator>().MigrateAsync(ct);
-        try
-        {
-            await work(services.GetRequiredService<Store>());
-            return 0;
-        }
-        catch (ArgumentException e)
-        {
-            await parse.InvocationConfiguration.Error.WriteLineAsync($"policywatch: {e.Message}");
-            return 1;
-        }
-    }
+    private static Task<int> WithStore(ParseResult parse, CancellationToken ct, Func<Store, Task> work) =>
+        AppRuntime.RunVerbAsync(parse, ct, services => work(services.GetRequiredService<Store>()));
 
     private static async Task<(string Password, bool Generated)> PasswordAsync(bool fromStdin)
     {

@@ -52,6 +52,9 @@ public sealed partial record SearchQuery
     /// <summary>Checks the limits; the message says what is wrong (answered as 400, never a 500).</summary>
     public SearchQuery Validated()
     {
+        // control characters (NUL above all, which PostgreSQL text cannot hold) are dropped here, for every caller
+        if (Text is not null && Text.Any(char.IsControl))
+            return (this with { Text = new string(Text.Where(c => !char.IsControl(c)).ToArray()) }).Validated();
         if (Text is { Length: > MaxTextLength }) throw new ArgumentException($"the query is longer than {MaxTextLength} characters");
         if (Limit is < 1 or > MaxLimit) throw new ArgumentException($"limit must be between 1 and {MaxLimit}");
         if (MinTopicScore is < 0 or > 1) throw new ArgumentException("minimum topic score must be between 0 and 1");
