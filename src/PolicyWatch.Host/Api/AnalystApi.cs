@@ -73,8 +73,9 @@ public static class AnalystApi
             var result = await store.SearchAsync(query, clock.GetUtcNow(), ct);
             return Results.Ok(new
             {
-                total = Math.Min(result.Total, Store.TotalCap),
-                totalIsLowerBound = result.Total > Store.TotalCap,
+                total = result.Total,
+                totalIsEstimate = result.TotalIsEstimate,
+                rankedSince = result.WindowFrom,
                 next = result.Next,
                 hits = result.Hits.Select(h => new
                 {

@@ -14,16 +14,15 @@ namespace PolicyWatch.Host.Bench;
 /// </summary>
 public static class DigestBenchmark
 {
-    public static async Task<string> RunAsync(string adminConnectionString, int articles, int subscribers, TextWriter log, CancellationToken ct)
+    public static async Task<string> RunAsync(string adminConnectionString, int articles, int subscribers, bool rebuild, TextWriter log, CancellationToken ct)
     {
-        const string dbName = "policywatch_bench_digest";
-        var benchConnectionString = await BenchmarkReport.RecreateDatabaseAsync(adminConnectionString, dbName, ct);
-        await using var db = NpgsqlDataSource.Create(benchConnectionString);
-        await new Migrator(db, NullLogger<Migrator>.Instance).MigrateAsync(ct);
-        var now = DateTimeOffset.UtcNow;
-        var build = Stopwatch.StartNew();
-        await SearchBenchmark.BuildCorpusAsync(db, articles, now, ct);
-        await log.WriteLineAsync($"corpus of {articles} built in {build.Elapsed.TotalSeconds:0} s");
+        var corpus = await BenchCorpus.OpenAsync(adminConnectionString, articles, rebuild, log, ct);
+        await using var db = NpgsqlDataSource.Create(corpus.ConnectionString);
+        // the corpus's dates are relative to its build, so the digest day is too
+        var now = corpus.BuiltAt;
+        await using (var conn = await db.OpenConnectionAsync(ct))
+        await using (var clear = new NpgsqlCommand("TRUNCATE subscribers CASCADE", conn))
+            await clear.ExecuteNonQueryAsync(ct);
 
         var store = new Store(db);
         string[] topics = ["export-controls", "open-weights", "pax-silica", "chips-compute", "model-distillation", "ai-sovereignty", "defense-ai", "us-china-ai-race"];
@@ -58,7 +57,7 @@ public static class DigestBenchmark
                 ## Digests
 
                 `policywatch bench digest --articles {articles} --subscribers {subscribers}` — {subscribers:N0} subscribers (1–3 topics each) over the
-                generated corpus of `bench search` ({articles:N0} articles, built in {build.Elapsed.TotalSeconds:0} s); every digest built from the
+                generated corpus of `bench search` ({articles:N0} articles, built in {corpus.BuildTime.TotalSeconds:0} s); every digest built from the
                 database, rendered (HTML and text) and sent over SMTP to aiosmtpd on loopback, 8 at a time, through the jobs' sender.
                 Measured {DateTime.UtcNow:yyyy-MM-dd} on {BenchmarkReport.Machine()}.
 

@@ -56,12 +56,14 @@ public static class BenchCommand
 
         var corpus = new Option<int>("--articles") { Description = "Generated articles", DefaultValueFactory = _ => 1_000_000 };
         corpus.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 100 or > 5_000_000) r.AddError("--articles must be between 100 and 5000000"); });
+        var rebuild = new Option<bool>("--rebuild") { Description = "Build the generated corpus afresh even when a matching one is kept from an earlier run" };
         var search = new Command("search", "Search latency with facets on a generated corpus (default 1,000,000 articles)");
         search.Options.Add(corpus);
+        search.Options.Add(rebuild);
         search.SetAction(async (parse, ct) =>
         {
             await using var runtime = await AppRuntime.StartAsync(PolicyWatchCli.Globals(parse), ct);
-            var markdown = await SearchBenchmark.RunAsync(runtime.Configuration.GetConnectionString("PolicyWatch")!, parse.GetValue(corpus), parse.InvocationConfiguration.Error, ct);
+            var markdown = await SearchBenchmark.RunAsync(runtime.Configuration.GetConnectionString("PolicyWatch")!, parse.GetValue(corpus), parse.GetValue(rebuild), parse.InvocationConfiguration.Error, ct);
             Write(parse, output, "search", markdown);
             return 0;
         });
@@ -73,11 +75,12 @@ public static class BenchCommand
         var digest = new Command("digest", "Render and send digests for many subscribers to a loopback SMTP server");
         digest.Options.Add(digestArticles);
         digest.Options.Add(subscribers);
+        digest.Options.Add(rebuild);
         digest.SetAction(async (parse, ct) =>
         {
             await using var runtime = await AppRuntime.StartAsync(PolicyWatchCli.Globals(parse), ct);
             var markdown = await DigestBenchmark.RunAsync(runtime.Configuration.GetConnectionString("PolicyWatch")!, parse.GetValue(digestArticles),
-                parse.GetValue(subscribers), parse.InvocationConfiguration.Error, ct);
+                parse.GetValue(subscribers), parse.GetValue(rebuild), parse.InvocationConfiguration.Error, ct);
             Write(parse, output, "digest", markdown);
             return 0;
         });

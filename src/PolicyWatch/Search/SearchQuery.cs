@@ -73,4 +73,13 @@ public sealed record SearchHit(long Id, string Url, string? Title, string Source
 public sealed record FacetCount(string Key, long Count);
 
 public sealed record SearchResult(IReadOnlyList<SearchHit> Hits, long Total, string? Next,
-    IReadOnlyList<FacetCount> TopicFacets, IReadOnlyList<FacetCount> SourceFacets, IReadOnlyList<FacetCount> DayFacets);
+    IReadOnlyList<FacetCount> TopicFacets, IReadOnlyList<FacetCount> SourceFacets, IReadOnlyList<FacetCount> DayFacets)
+{
+    /// <summary>The total is the database's estimate (more matches than the window holds), not a count.</summary>
+    public bool TotalIsEstimate { get; init; }
+
+    /// <summary>By relevance with more matches than the window: ranked among the newest <see cref="WindowSize"/> matches, published since this.</summary>
+    public DateTimeOffset? WindowFrom { get; init; }
+
+    public int WindowSize { get; init; }
+}

@@ -11,10 +11,11 @@ public sealed partial class Store
     private const char MarkStart = '\u0001';
     private const char MarkEnd = '\u0002';
 
-    // One WHERE clause for results and facets. Every value is a parameter; only this constant text is SQL.
+    // One WHERE clause for every step. Every value is a parameter; only this constant text is SQL. The english and
+    // simple readings of the text are OR-ed into one tsquery, so a filtered row's tsvector is read back from TOAST once.
     private const string SearchWhere = """
         a.status = 'processed'
-          AND (@Text = '' OR a.search @@ websearch_to_tsquery('english', @Text) OR a.search @@ websearch_to_tsquery('simple', @Text))
+          AND (@Text = '' OR a.search @@ (websearch_to_tsquery('english', @Text) || websearch_to_tsquery('simple', @Text)))
           AND (cardinality(@Topics) = 0 OR (
                 CASE WHEN @AllTopics
                      THEN (SELECT count(DISTINCT t.topic) FROM article_topics t WHERE t.article_id = a.id AND t.topic = ANY(@Topics) AND t.score >= @MinScore) = cardinality(@Topics)
@@ -30,24 +31,29 @@ public sealed partial class Store
         """;
 
     /// <summary>
-    /// The newest matches, at most <see cref="SearchWindow"/>: relevance ranking, snippets and facets work inside this window
-    /// (ranking every one of hundreds of thousands of matches reads each stored tsvector back from TOAST: see docs/benchmarks.md).
-    /// The total counts matches up to <see cref="TotalCap"/>.
+    /// Relevance ranking, snippets and facets work inside the newest matches, at most this many: ranking each of
+    /// hundreds of thousands of matches reads every stored tsvector back from TOAST (see docs/benchmarks.md).
     /// </summary>
-    public const int SearchWindow = 2000;
+    public const int SearchWindow = 500;
 
-    /// <summary>Totals are counted up to here; above it the UI says "10,000+" (counting every match costs more than the rest of the search).</summary>
-    public const int TotalCap = 10_000;
+    /// <summary>
+    /// The newest matches are looked for in these slices of time, newest first, until the window is full: in a slice
+    /// the work is bounded by the slice's articles even when the planner misjudges how many match (phrases of common words).
+    /// </summary>
+    private static readonly TimeSpan[] Slices = [TimeSpan.FromDays(1), TimeSpan.FromDays(7), TimeSpan.FromDays(30), TimeSpan.FromDays(365)];
 
-    // by date, the window is simply the next page after the cursor, so date-sorted results page through every match
-    private static string WindowSql(bool byDate) => $"""
+    private const string SliceSql = $"""
         SELECT a.id, s.slug, coalesce(a.published_at, a.discovered_at) AS sort_date
         FROM articles a JOIN sources s ON s.id = a.source_id
         WHERE {SearchWhere}
-        {(byDate ? "AND (@AfterId::bigint IS NULL OR (coalesce(a.published_at, a.discovered_at), a.id) < (@AfterDate::timestamptz, @AfterId::bigint))" : "")}
+          AND (@SliceFrom::timestamptz IS NULL OR coalesce(a.published_at, a.discovered_at) >= @SliceFrom)
+          AND (@SliceTo::timestamptz IS NULL OR coalesce(a.published_at, a.discovered_at) < @SliceTo)
+          AND (@CursorDate::timestamptz IS NULL OR (coalesce(a.published_at, a.discovered_at), a.id) < (@CursorDate::timestamptz, @CursorId::bigint))
         ORDER BY coalesce(a.published_at, a.discovered_at) DESC, a.id DESC
-        LIMIT {(byDate ? "@Limit" : SearchWindow.ToString())}
+        LIMIT @Need
         """;
+
+    private sealed record WindowRow(long Id, string Slug, DateTime SortDate);
 
     /// <summary>
     /// Full-text search with filters, ranking (text rank × topic score × recency, or date), keyset pagination that is
@@ -57,6 +63,7 @@ public sealed partial class Store
     {
         query = query.Validated();
         var cursor = Cursor.Parse(query.After, query.Sort) ?? new Cursor(now, null, null, null);
+        var byDate = query.Sort == SearchSort.Date;
         var p = new DynamicParameters(new
         {
             Text = (query.Text ?? "").Trim(),
@@ -71,17 +78,45 @@ public sealed partial class Store
             query.HasPdf,
             Now = cursor.Now.UtcDateTime,
             AfterRank = cursor.Rank,
-            AfterDate = cursor.Date,
             AfterId = cursor.Id,
             Limit = query.Limit + 1,
             Headline = $"StartSel={MarkStart}, StopSel={MarkEnd}, MaxFragments=2, MinWords=12, MaxWords=30, FragmentDelimiter=\" … \"",
         });
-        var order = query.Sort == SearchSort.Date
-            ? "WHERE @AfterId::bigint IS NULL OR (x.sort_date, x.id) < (@AfterDate::timestamptz, @AfterId::bigint) ORDER BY x.sort_date DESC, x.id DESC"
+
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        // the planner does not charge for reading each stored tsvector back from TOAST, so for common terms it picks a
+        // sequential scan that reads them all; the GIN index answers those matches without touching them
+        await conn.ExecuteAsync(new CommandDefinition("SET LOCAL enable_seqscan = off", transaction: tx, cancellationToken: ct));
+
+        // by date the window is simply the next page after the cursor, so date-sorted results page through every match
+        var windowSize = byDate ? query.Limit + 1 : SearchWindow;
+        var anchor = byDate && cursor.Date is { } d ? new DateTimeOffset(d, TimeSpan.Zero) : cursor.Now;
+        p.Add("CursorDate", byDate ? cursor.Date : null);
+        p.Add("CursorId", byDate ? cursor.Id : null);
+        var window = await MatchWindowAsync(conn, tx, p, windowSize, anchor, query.Since, ct);
+        var exhaustive = window.Count < windowSize;
+
+        var order = byDate
+            ? "ORDER BY x.sort_date DESC, x.id DESC"
             : "WHERE @AfterId::bigint IS NULL OR (x.rank, x.id) < (@AfterRank::float8, @AfterId::bigint) ORDER BY x.rank DESC, x.id DESC";
+        p.Add("Ids", window.Select(w => w.Id).ToArray());
         var sql = $"""
-            WITH win AS ({WindowSql(query.Sort == SearchSort.Date)})
-            SELECT x.*,
+            WITH page AS (
+                SELECT x.* FROM (
+                    SELECT a.id, a.canonical_url AS url, a.title, s.slug AS source, s.name AS source_name, a.published_at, a.language,
+                           a.content_kind, a.description, a.body, coalesce(a.published_at, a.discovered_at) AS sort_date,
+                           (CASE WHEN @Text = '' THEN 1.0
+                                 ELSE ts_rank_cd(a.search, websearch_to_tsquery('english', @Text) || websearch_to_tsquery('simple', @Text), 32) END)
+                           * (1 + 0.5 * coalesce((SELECT max(t.score) FROM article_topics t WHERE t.article_id = a.id
+                                                  AND (cardinality(@Topics) = 0 OR t.topic = ANY(@Topics))), 0))
+                           * power(0.5, greatest(date_part('epoch', @Now::timestamptz - coalesce(a.published_at, a.discovered_at)), 0) / 86400.0 / 90.0)
+                             AS rank
+                    FROM unnest(@Ids::bigint[]) AS w(id) JOIN articles a ON a.id = w.id JOIN sources s ON s.id = a.source_id
+                ) x
+                {order}
+                LIMIT @Limit)
+            SELECT x.id, x.url, x.title, x.source, x.source_name, x.published_at, x.language, x.content_kind, x.sort_date, x.rank,
                    CASE WHEN @Text = '' THEN left(coalesce(x.description, x.body), 300)
                         ELSE ts_headline(CASE WHEN x.language IS NULL OR x.language = 'en' THEN 'english'::regconfig ELSE 'simple'::regconfig END,
                                          left(coalesce(x.body, ''), 20000),
@@ -89,28 +124,12 @@ public sealed partial class Store
                                          @Headline)
                    END AS snippet,
                    (SELECT coalesce(jsonb_object_agg(t.topic, t.score), jsonb_build_object())::text FROM article_topics t WHERE t.article_id = x.id) AS topics_json
-            FROM (
-                SELECT a.id, a.canonical_url AS url, a.title, s.slug AS source, s.name AS source_name, a.published_at, a.language,
-                       a.content_kind, a.description, a.body, w.sort_date,
-                       (CASE WHEN @Text = '' THEN 1.0
-                             ELSE ts_rank_cd(a.search, websearch_to_tsquery('english', @Text) || websearch_to_tsquery('simple', @Text), 32) END)
-                       * (1 + 0.5 * coalesce((SELECT max(t.score) FROM article_topics t WHERE t.article_id = a.id
-                                              AND (cardinality(@Topics) = 0 OR t.topic = ANY(@Topics))), 0))
-                       * power(0.5, greatest(date_part('epoch', @Now::timestamptz - coalesce(a.published_at, a.discovered_at)), 0) / 86400.0 / 90.0)
-                         AS rank
-                FROM win w JOIN articles a ON a.id = w.id JOIN sources s ON s.id = a.source_id
-            ) x
-            {order}
-            LIMIT @Limit
+            FROM page x
+            {(byDate ? "ORDER BY x.sort_date DESC, x.id DESC" : "ORDER BY x.rank DESC, x.id DESC")}
             """;
-        await using var conn = await db.OpenConnectionAsync(ct);
-        await using var tx = await conn.BeginTransactionAsync(ct);
-        // the planner does not charge for reading each stored tsvector back from TOAST, so for common terms it picks a
-        // sequential scan that reads them all; the GIN index answers those matches without touching them
-        await conn.ExecuteAsync(new CommandDefinition("SET LOCAL enable_seqscan = off", transaction: tx, cancellationToken: ct));
-        var rows = (await conn.QueryAsync<HitRow>(new CommandDefinition(sql, p, tx, cancellationToken: ct))).ToList();
-        var more = rows.Count > query.Limit;
-        if (more) rows.RemoveAt(rows.Count - 1);
+        var rows = window.Count == 0 ? [] : (await conn.QueryAsync<HitRow>(new CommandDefinition(sql, p, tx, cancellationToken: ct))).ToList();
+        var more = byDate ? !exhaustive : rows.Count > query.Limit;
+        if (rows.Count > query.Limit) rows.RemoveAt(rows.Count - 1);
         var hits = rows.Select(ToHit).ToList();
         string? next = null;
         if (more && rows.Count > 0)
@@ -120,31 +139,78 @@ public sealed partial class Store
         }
 
         IReadOnlyList<FacetCount> topics = [], sources = [], days = [];
-        long total;
+        long total = hits.Count;
+        var estimated = false;
         if (query.Facets)
         {
-            var facetSql = $"""
-                WITH win AS ({WindowSql(false)}),
-                     m AS (SELECT w.id, w.slug, w.sort_date AS d FROM win w)
-                SELECT 'total' AS kind, '' AS key,
-                       (SELECT count(*) FROM (SELECT 1 FROM articles a JOIN sources s ON s.id = a.source_id WHERE {SearchWhere} LIMIT {TotalCap + 1}) c) AS count
-                UNION ALL (SELECT 'topic', t.topic, count(*) FROM m JOIN article_topics t ON t.article_id = m.id GROUP BY t.topic ORDER BY count(*) DESC LIMIT 50)
-                UNION ALL (SELECT 'source', m.slug, count(*) FROM m GROUP BY m.slug ORDER BY count(*) DESC LIMIT 20)
-                UNION ALL (SELECT 'day', to_char(date_trunc('day', m.d), 'YYYY-MM-DD'), count(*) FROM m
-                           WHERE m.d >= @Now::timestamptz - interval '30 days' GROUP BY 2 ORDER BY 2)
-                """;
-            var facets = (await conn.QueryAsync<(string Kind, string Key, long Count)>(new CommandDefinition(facetSql, p, tx, cancellationToken: ct))).ToList();
-            total = facets.First(f => f.Kind == "total").Count;
-            topics = facets.Where(f => f.Kind == "topic").Select(f => new FacetCount(f.Key, f.Count)).ToList();
-            sources = facets.Where(f => f.Kind == "source").Select(f => new FacetCount(f.Key, f.Count)).ToList();
-            days = facets.Where(f => f.Kind == "day").Select(f => new FacetCount(f.Key, f.Count)).ToList();
-        }
-        else
-        {
-            total = hits.Count;
+            // facets describe the window the ranking saw (by date: the one it would see); the total is exact when the
+            // window holds every match
+            var facetWindow = window;
+            if (byDate && !(query.After is null && exhaustive))
+            {
+                p.Add("CursorDate", null);
+                p.Add("CursorId", null);
+                facetWindow = await MatchWindowAsync(conn, tx, p, SearchWindow, cursor.Now, query.Since, ct);
+            }
+            if (facetWindow.Count > 0)
+            {
+                var ids = facetWindow.Select(w => w.Id).ToArray();
+                topics = (await conn.QueryAsync<(string Key, long Count)>(new CommandDefinition("""
+                    SELECT t.topic, count(*) FROM article_topics t WHERE t.article_id = ANY(@ids) GROUP BY t.topic ORDER BY count(*) DESC, t.topic LIMIT 50
+                    """, new { ids }, tx, cancellationToken: ct))).Select(f => new FacetCount(f.Key, f.Count)).ToList();
+                sources = facetWindow.GroupBy(w => w.Slug).Select(g => new FacetCount(g.Key, g.Count()))
+                    .OrderByDescending(f => f.Count).ThenBy(f => f.Key, StringComparer.Ordinal).Take(20).ToList();
+                var from = cursor.Now.UtcDateTime.AddDays(-30);
+                days = facetWindow.Where(w => w.SortDate >= from).GroupBy(w => w.SortDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))
+                    .Select(g => new FacetCount(g.Key, g.Count())).OrderBy(f => f.Key, StringComparer.Ordinal).ToList();
+            }
+            if (facetWindow.Count < (facetWindow == window ? windowSize : SearchWindow))
+            {
+                total = facetWindow.Count;
+            }
+            else
+            {
+                total = Math.Max(await EstimateMatchesAsync(conn, tx, p, ct), facetWindow.Count);
+                estimated = true;
+            }
         }
         await tx.CommitAsync(ct);
-        return new SearchResult(hits, total, next, topics, sources, days);
+        return new SearchResult(hits, total, next, topics, sources, days)
+        {
+            TotalIsEstimate = estimated,
+            WindowFrom = exhaustive || byDate ? null : new DateTimeOffset(window[^1].SortDate, TimeSpan.Zero),
+            WindowSize = window.Count,
+        };
+    }
+
+    /// <summary>The newest matches (at most <paramref name="size"/>) before <paramref name="anchor"/>, read slice by slice.</summary>
+    private static async Task<List<WindowRow>> MatchWindowAsync(
+        System.Data.Common.DbConnection conn, System.Data.Common.DbTransaction tx, DynamicParameters p, int size,
+        DateTimeOffset anchor, DateTimeOffset? since, CancellationToken ct)
+    {
+        var rows = new List<WindowRow>();
+        DateTimeOffset? to = null;
+        foreach (var slice in Slices.Select(s => (DateTimeOffset?)(anchor - s)).Append(null))
+        {
+            var from = since is { } sinceDate && (slice is null || slice < sinceDate) ? sinceDate : slice;
+            p.Add("SliceFrom", from?.UtcDateTime);
+            p.Add("SliceTo", to?.UtcDateTime);
+            p.Add("Need", size - rows.Count);
+            rows.AddRange(await conn.QueryAsync<WindowRow>(new CommandDefinition(SliceSql, p, tx, cancellationToken: ct)));
+            if (rows.Count >= size || from is null || from == since) break;
+            to = from;
+        }
+        return rows;
+    }
+
+    /// <summary>The planner's estimate of all matches: counting hundreds of thousands exactly costs more than the search.</summary>
+    private static async Task<long> EstimateMatchesAsync(System.Data.Common.DbConnection conn, System.Data.Common.DbTransaction tx, DynamicParameters p, CancellationToken ct)
+    {
+        var plan = await conn.ExecuteScalarAsync<string>(new CommandDefinition(
+            $"EXPLAIN (FORMAT JSON) SELECT 1 FROM articles a JOIN sources s ON s.id = a.source_id WHERE {SearchWhere}", p, tx, cancellationToken: ct));
+        using var json = System.Text.Json.JsonDocument.Parse(plan ?? "[]");
+        return json.RootElement.GetArrayLength() > 0 && json.RootElement[0].GetProperty("Plan").TryGetProperty("Plan Rows", out var r)
+            ? (long)r.GetDouble() : 0;
     }
 
     /// <summary>Articles that share the most title terms and topics with this one.</summary>

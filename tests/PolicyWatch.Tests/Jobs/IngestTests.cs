@@ -290,7 +290,7 @@ public sealed class IngestTests(PostgresFixture pg) : IAsyncLifetime
     public async Task DatabaseRestartedMidRun_NothingLostOrDuplicated()
     {
         var dir = TempDirs.Create("restart");
-        await using var server = await LocalPostgres.StartAsync(new LocalPostgresOptions { DataDir = dir, NoSync = true }, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+        await using var server = await LocalPostgres.StartAsync(new LocalPostgresOptions { DataDir = dir, NoSync = true, Tune = false }, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
         await using var services = Pipeline.Services(server.ConnectionString, new Dictionary<string, string?> { ["Fetch:MaxConcurrentPerHost"] = "4" });
         await services.GetRequiredService<Migrator>().MigrateAsync();
         var restarted = new TaskCompletionSource();

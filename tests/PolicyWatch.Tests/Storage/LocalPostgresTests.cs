@@ -9,7 +9,7 @@ public sealed class LocalPostgresTests : IDisposable
 {
     private readonly string _dir = TempDirs.Create("launcher");
 
-    private LocalPostgresOptions Options => new() { DataDir = _dir, NoSync = true, ExtraServerOptions = "-c fsync=off" };
+    private LocalPostgresOptions Options => new() { DataDir = _dir, NoSync = true, Tune = false, ExtraServerOptions = "-c fsync=off" };
 
     [Fact]
     public async Task Start_EmptyDataDir_CreatesClusterThatAnswersAndStopsOnDispose()

@@ -25,6 +25,7 @@ public sealed class PostgresFixture : IAsyncLifetime
             DataDir = _dir,
             Database = Template,
             NoSync = true,
+            Tune = false,
             ExtraServerOptions = "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300",
         }, NullLogger.Instance);
         await using var db = NpgsqlDataSource.Create(Server.ConnectionStringFor(Template));

@@ -1,0 +1,131 @@
+using Dapper;
+using Npgsql;
+using PolicyWatch.Search;
+using PolicyWatch.Storage;
+using PolicyWatch.Tests.Support;
+
+namespace PolicyWatch.Tests.Storage;
+
+/// <summary>
+/// Search over more matches than its ranking window, spread over two years so that every time slice is read:
+/// what is counted, ranked and paged, and that nothing is skipped or repeated at the slices' edges.
+/// </summary>
+[Collection("postgres")]
+public sealed class SearchWindowTests(PostgresFixture pg) : IAsyncLifetime
+{
+    private const int Articles = 1300;
+    private static readonly DateTimeOffset Now = new(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);
+    private NpgsqlDataSource _db = null!;
+    private Store _store = null!;
+
+    public async Task InitializeAsync()
+    {
+        _db = NpgsqlDataSource.Create(await pg.CreateDatabaseAsync());
+        _store = new Store(_db);
+        await using var conn = await _db.OpenConnectionAsync();
+        // article g is g × 13 hours old: 1,300 of them reach back 704 days; every 100th also mentions a quokka
+        await conn.ExecuteAsync("""
+            INSERT INTO sources (slug, name, url, kind) VALUES ('wire-a', 'Wire A', 'https://a.example/rss', 'rss'), ('wire-b', 'Wire B', 'https://b.example/rss', 'rss');
+            INSERT INTO articles (source_id, url, canonical_url, title, body, published_at, language, status)
+            SELECT (SELECT id FROM sources WHERE slug = CASE WHEN g % 4 = 0 THEN 'wire-a' ELSE 'wire-b' END),
+                   'https://x.example/' || g, 'https://x.example/' || g,
+                   'Tariff story ' || g || CASE WHEN g % 100 = 0 THEN ' about a quokka' ELSE '' END,
+                   'Officials discussed tariffs and trade in story number ' || g || '.',
+                   @now - g * interval '13 hours', 'en', 'processed'
+            FROM generate_series(0, @last) g;
+            INSERT INTO article_topics (article_id, topic, score, model_version)
+            SELECT id, 'export-controls', 0.8, 'test' FROM articles WHERE id % 3 = 0;
+            ANALYZE articles; ANALYZE article_topics;
+            """, new { now = Now, last = Articles - 1 });
+    }
+
+    public async Task DisposeAsync() => await _db.DisposeAsync();
+
+    [Fact]
+    public async Task ByDate_PagesThroughEveryMatchOnce_AcrossTheTimeSlices()
+    {
+        var seen = new List<SearchHit>();
+        string? after = null;
+        do
+        {
+            var page = await _store.SearchAsync(new SearchQuery { Text = "tariff", Sort = SearchSort.Date, Limit = 200, After = after }, Now);
+            seen.AddRange(page.Hits);
+            after = page.Next;
+        } while (after is not null);
+
+        Assert.Equal(Articles, seen.Count);
+        Assert.Equal(Articles, seen.Select(h => h.Id).Distinct().Count());
+        Assert.Equal(seen.OrderByDescending(h => h.Published).Select(h => h.Id), seen.Select(h => h.Id));
+    }
+
+    [Fact]
+    public async Task ByRelevance_MoreMatchesThanTheWindow_RanksTheNewestAndEstimatesTheTotal()
+    {
+        var result = await _store.SearchAsync(new SearchQuery { Text = "tariff", Limit = 20 }, Now);
+
+        Assert.True(result.TotalIsEstimate);
+        Assert.InRange(result.Total, Store.SearchWindow, Articles * 2);
+        Assert.Equal(Store.SearchWindow, result.WindowSize);
+        // the 500th newest is story 499, 499 × 13 hours old
+        Assert.Equal(Now.AddHours(-13 * (Store.SearchWindow - 1)), result.WindowFrom);
+        Assert.All(result.Hits, h => Assert.True(h.Published >= result.WindowFrom!.Value.UtcDateTime));
+        Assert.Equal(Store.SearchWindow, result.SourceFacets.Sum(f => f.Count));
+        Assert.Equal(Store.SearchWindow / 4, result.SourceFacets.Single(f => f.Key == "wire-a").Count);
+    }
+
+    [Fact]
+    public async Task ByRelevance_PagesCoverTheWindowOnce()
+    {
+        var seen = new List<long>();
+        string? after = null;
+        do
+        {
+            var page = await _store.SearchAsync(new SearchQuery { Text = "tariff", Limit = 150, After = after, Facets = false }, Now);
+            seen.AddRange(page.Hits.Select(h => h.Id));
+            after = page.Next;
+        } while (after is not null);
+
+        Assert.Equal(Store.SearchWindow, seen.Count);
+        Assert.Equal(seen.Count, seen.Distinct().Count());
+    }
+
+    [Fact]
+    public async Task RareTerm_IsFoundInEverySliceAndCountedExactly()
+    {
+        var result = await _store.SearchAsync(new SearchQuery { Text = "quokka", Limit = 20 }, Now);
+
+        Assert.False(result.TotalIsEstimate);
+        Assert.Null(result.WindowFrom);
+        Assert.Equal(Articles / 100, result.Total);
+        Assert.Equal(Articles / 100, result.Hits.Count);
+        Assert.Contains(result.Hits, h => h.Title == "Tariff story 1200 about a quokka"); // 650 days old
+    }
+
+    [Fact]
+    public async Task Since_BoundsTheSlicesAndTheCountIsExact()
+    {
+        var since = Now.AddDays(-30);
+        var result = await _store.SearchAsync(new SearchQuery { Text = "tariff", Since = since, Sort = SearchSort.Date, Limit = 200 }, Now);
+
+        var expected = Enumerable.Range(0, Articles).Count(g => Now.AddHours(-13 * g) >= since);
+        Assert.False(result.TotalIsEstimate);
+        Assert.Equal(expected, result.Total);
+        Assert.Equal(expected, result.Hits.Count);
+        Assert.Null(result.Next);
+    }
+
+    [Fact]
+    public async Task TopicFilter_WithoutText_FewerMatchesThanTheWindow_CountsExactly()
+    {
+        await using var conn = await _db.OpenConnectionAsync();
+        var tagged = await conn.ExecuteScalarAsync<long>("SELECT count(*) FROM article_topics WHERE topic = 'export-controls'");
+
+        var result = await _store.SearchAsync(new SearchQuery { Topics = ["export-controls"], Limit = 20 }, Now);
+
+        Assert.InRange(tagged, 1, Store.SearchWindow - 1);
+        Assert.False(result.TotalIsEstimate);
+        Assert.Equal(tagged, result.Total);
+        Assert.Equal(tagged, result.TopicFacets.Single(f => f.Key == "export-controls").Count);
+        Assert.All(result.Hits, h => Assert.Contains("export-controls", h.Topics.Keys));
+    }
+}
