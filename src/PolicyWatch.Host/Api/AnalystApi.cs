@@ -28,40 +28,8 @@ public static class AnalystApi
     }
 
     /// <summary>Reads search parameters from a query string; bad values are an ArgumentException with the reason.</summary>
-    public static SearchQuery ParseQuery(IQueryCollection q, DateTimeOffset now)
-    {
-        static bool? Bool(string? v) => v is null or "" ? null : v is "1" or "true" or "yes" ? true : v is "0" or "false" or "no" ? false
-            : throw new ArgumentException($"'{v}' is not true or false");
-        var limit = q["limit"].ToString() is { Length: > 0 } l ? int.TryParse(l, out var n) ? n : throw new ArgumentException("limit must be a number") : 20;
-        var minScore = q["minScore"].ToString() is { Length: > 0 } m
-            ? float.TryParse(m, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var f) ? f : throw new ArgumentException("minScore must be a number")
-            : 0f;
-        var sort = q["sort"].ToString() switch
-        {
-            "" or "relevance" => SearchSort.Relevance,
-            "date" => SearchSort.Date,
-            var s => throw new ArgumentException($"sort must be relevance or date, not '{s}'"),
-        };
-        return new SearchQuery
-        {
-            Text = q["q"].ToString(),
-            Topics = q["topic"].Where(t => !string.IsNullOrWhiteSpace(t)).Select(t => t!).Distinct().ToList(),
-            AllTopics = Bool(q["allTopics"]) ?? false,
-            MinTopicScore = minScore,
-            Sources = q["source"].Where(t => !string.IsNullOrWhiteSpace(t)).Select(t => t!).Distinct().ToList(),
-            Category = NullIfEmpty(q["category"]),
-            Language = NullIfEmpty(q["language"]),
-            Since = SearchQuery.ParseWhen(q["since"], now),
-            Until = SearchQuery.ParseWhen(q["until"], now),
-            HasPdf = Bool(q["hasPdf"]),
-            Sort = sort,
-            Limit = limit,
-            After = NullIfEmpty(q["after"]),
-            Facets = Bool(q["facets"]) ?? true,
-        }.Validated();
-    }
-
-    private static string? NullIfEmpty(string? s) => string.IsNullOrWhiteSpace(s) ? null : s;
+    public static SearchQuery ParseQuery(IQueryCollection q, DateTimeOffset now) =>
+        SearchQuery.FromParameters(name => q[name].Where(v => v is not null).Select(v => v!).ToList(), now);
 
     private static async Task<IResult> SearchAsync(HttpContext c, Store store, TimeProvider clock, CancellationToken ct)
     {
@@ -158,12 +126,9 @@ public static class AnalystApi
     {
         if (string.IsNullOrWhiteSpace(body.Name) || body.Name.Length > 100) return BadRequest("a name of 1 to 100 characters is needed");
         // the query is a search query string (q=...&topic=...): validated now, so alerts and digests can rely on it
-        try { ParseQuery(QueryHelpers(body.Query), clock.GetUtcNow()); }
+        try { SearchQuery.FromQueryString(body.Query, clock.GetUtcNow()); }
         catch (ArgumentException e) { return BadRequest(e.Message); }
         var saved = await store.SaveSearchAsync(c.User.UserId(), body.Name.Trim(), JsonSerializer.Serialize(new { query = body.Query }), ct);
         return Results.Created($"/api/saved-searches/{saved.Id}", new { saved.Id, saved.Name });
     }
-
-    private static IQueryCollection QueryHelpers(string query) =>
-        new QueryCollection(Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(query.StartsWith('?') ? query : "?" + query));
 }

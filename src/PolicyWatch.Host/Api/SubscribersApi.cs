@@ -8,7 +8,7 @@ namespace PolicyWatch.Host.Api;
 public static class SubscribersApi
 {
     public sealed record SubscriberRequest(string Email, string? Name, string[]? Topics, float? MinScore, string? SendTime, string? TimeZone,
-        string? Frequency, bool? SendEmpty, bool? Active);
+        string? Frequency, bool? SendEmpty, bool? Active, long[]? SavedSearches);
 
     public static IEndpointRouteBuilder MapSubscribersApi(this IEndpointRouteBuilder app)
     {
@@ -28,11 +28,17 @@ public static class SubscribersApi
             if (frequency is not ("daily" or "weekdays")) return Bad("frequency must be daily or weekdays");
             var score = body.MinScore ?? b.MinScore;
             if (score is < 0 or > 1) return Bad("minScore must be between 0 and 1");
-            var saved = await store.UpsertSubscriberAsync(new Subscriber
+            Subscriber saved;
+            try
             {
-                Email = body.Email, Name = body.Name ?? b.Name, Topics = body.Topics ?? b.Topics, MinScore = score, SendTime = time, TimeZone = zone,
-                Frequency = frequency, SendEmpty = body.SendEmpty ?? b.SendEmpty, Active = body.Active ?? b.Active,
-            }, ct);
+                saved = await store.UpsertSubscriberAsync(new Subscriber
+                {
+                    Email = body.Email, Name = body.Name ?? b.Name, Topics = body.Topics ?? b.Topics, MinScore = score, SendTime = time, TimeZone = zone,
+                    Frequency = frequency, SendEmpty = body.SendEmpty ?? b.SendEmpty, Active = body.Active ?? b.Active,
+                    SavedSearches = body.SavedSearches ?? b.SavedSearches,
+                }, ct);
+            }
+            catch (ArgumentException e) { return Bad(e.Message); }
             return existing is null ? Results.Created($"/api/subscribers/{saved.Id}", saved) : Results.Ok(saved);
         });
         api.MapDelete("/{email}", async (string email, Store store, CancellationToken ct) =>

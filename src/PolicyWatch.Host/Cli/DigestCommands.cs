@@ -21,7 +21,8 @@ public static class DigestCommands
         frequency.AcceptOnlyFromAmong("daily", "weekdays");
         Option<bool?> sendEmpty = new("--send-empty") { Description = "Send a short note when nothing is new (default: skip)" };
         Option<bool?> active = new("--active") { Description = "true or false" };
-        Option[] all = [name, topics, minScore, sendTime, zone, frequency, sendEmpty, active];
+        Option<long[]> searches = new("--saved-search") { Description = "Saved search id, a section of its own (repeatable; --saved-search 0 clears them)" };
+        Option[] all = [name, topics, minScore, sendTime, zone, frequency, sendEmpty, active, searches];
 
         Command Upsert(string verb, string description, bool mustExist)
         {
@@ -49,6 +50,7 @@ public static class DigestCommands
                     Topics = parse.GetValue(topics) is { Length: > 0 } ts ? ts : b.Topics,
                     MinScore = score, SendTime = time, TimeZone = tz, Frequency = parse.GetValue(frequency) ?? b.Frequency,
                     SendEmpty = parse.GetValue(sendEmpty) ?? b.SendEmpty, Active = parse.GetValue(active) ?? b.Active,
+                    SavedSearches = parse.GetValue(searches) is { Length: > 0 } ss ? ss.Where(id => id != 0).ToArray() : b.SavedSearches,
                 }, ct);
                 await parse.InvocationConfiguration.Output.WriteLineAsync($"{(mustExist ? "updated" : "added")} {saved.Email}: {Describe(saved)}");
             }));
@@ -124,7 +126,7 @@ public static class DigestCommands
     }
 
     private static string Describe(Subscriber s) =>
-        $"{(s.Topics.Length == 0 ? "all topics" : string.Join(",", s.Topics))}, score ≥ {s.MinScore:0.##}, {s.Frequency} at {s.SendTime:HH:mm} {s.TimeZone}{(s.SendEmpty ? ", sends empty digests" : "")}{(s.Active ? "" : ", inactive")}";
+        $"{(s.Topics.Length > 0 ? string.Join(",", s.Topics) : s.SavedSearches.Length > 0 ? "no topics" : "all topics")}{(s.SavedSearches.Length > 0 ? $", saved searches {string.Join(",", s.SavedSearches)}" : "")}, score ≥ {s.MinScore:0.##}, {s.Frequency} at {s.SendTime:HH:mm} {s.TimeZone}{(s.SendEmpty ? ", sends empty digests" : "")}{(s.Active ? "" : ", inactive")}";
 
     private static Task<int> WithStore(ParseResult parse, CancellationToken ct, Func<Store, Task> work) =>
         AppRuntime.RunVerbAsync(parse, ct, services => work(services.GetRequiredService<Store>()));

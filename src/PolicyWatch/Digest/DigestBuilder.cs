@@ -36,6 +36,19 @@ public static partial class DigestBuilder
         return sections;
     }
 
+    /// <summary>A saved search's section: its hits in the search's order, copies of one story merged into one item.</summary>
+    public static DigestSection SearchSection(string key, string name, IReadOnlyList<DigestCandidate> hits, int count, int thisWeek, int previousWeek)
+    {
+        // GroupBy keeps the order of each story's first hit, which is the search's ranking
+        var items = hits.GroupBy(c => StoryKey(c.Title ?? c.Url)).Select(story =>
+        {
+            var best = story.First();
+            var also = story.Skip(1).Select(c => c.Source).Where(s => s != best.Source).Distinct().ToList();
+            return new DigestItem(best.ArticleId, best.Title ?? best.Url, best.Url, best.Source, best.Published, Excerpt(best.Excerpt), best.Score, also);
+        }).Take(ItemsPerTopic).ToList();
+        return new DigestSection(key, name, count, thisWeek, previousWeek, items);
+    }
+
     private static Func<DigestCandidate, double> Rank(DateTimeOffset end) => c =>
     {
         var ageDays = c.Published is { } p ? Math.Max(0, (end - new DateTimeOffset(p, TimeSpan.Zero)).TotalDays) : 1;

@@ -2,7 +2,12 @@ namespace PolicyWatch.Digest;
 
 public sealed record DigestItem(long ArticleId, string Title, string Url, string Source, DateTime? Published, string Excerpt, float Score, IReadOnlyList<string> AlsoIn);
 
-public sealed record DigestSection(string Topic, string TopicName, int Count, int ThisWeek, int PreviousWeek, IReadOnlyList<DigestItem> Items);
+/// <summary>A topic's section, or a saved search's (<see cref="Topic"/> is then <c>search-ID</c>).</summary>
+public sealed record DigestSection(string Topic, string TopicName, int Count, int ThisWeek, int PreviousWeek, IReadOnlyList<DigestItem> Items)
+{
+    public const string SearchPrefix = "search-";
+    public bool IsSavedSearch => Topic.StartsWith(SearchPrefix, StringComparison.Ordinal);
+}
 
 public sealed record DigestModel(string Email, string? Name, DateOnly Date, DateTimeOffset PeriodStart, DateTimeOffset PeriodEnd,
     IReadOnlyList<DigestSection> Sections, string UnsubscribeUrl)

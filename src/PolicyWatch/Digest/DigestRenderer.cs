@@ -7,9 +7,13 @@ namespace PolicyWatch.Digest;
 /// <summary>HTML that email clients show well (inline CSS, tables, no scripts or remote images) and a plain-text part. Every piece of article text is encoded.</summary>
 public static class DigestRenderer
 {
-    public static string Subject(DigestModel d) => d.IsEmpty
-        ? $"PolicyWatch digest {d.Date:d MMM yyyy}: nothing new"
-        : $"PolicyWatch digest {d.Date:d MMM yyyy}: {d.Total} article{(d.Total == 1 ? "" : "s")} in {d.Sections.Count(s => s.Items.Count > 0)} topic{(d.Sections.Count(s => s.Items.Count > 0) == 1 ? "" : "s")}";
+    public static string Subject(DigestModel d)
+    {
+        if (d.IsEmpty) return $"PolicyWatch digest {d.Date:d MMM yyyy}: nothing new";
+        var shown = d.Sections.Where(s => s.Items.Count > 0).ToList();
+        var noun = shown.Any(s => s.IsSavedSearch) ? "section" : "topic";
+        return $"PolicyWatch digest {d.Date:d MMM yyyy}: {d.Total} article{(d.Total == 1 ? "" : "s")} in {shown.Count} {noun}{(shown.Count == 1 ? "" : "s")}";
+    }
 
     public static string Html(DigestModel d)
     {
@@ -22,7 +26,7 @@ public static class DigestRenderer
         sb.Append("<tr><td style=\"padding:16px 20px;border-bottom:3px solid #1f5fbf\"><span style=\"font-size:20px;font-weight:bold;color:#1f5fbf\">PolicyWatch</span>")
           .Append("<br><span style=\"font-size:13px;color:#5b6475\">").Append(HtmlEncode($"{d.PeriodStart:yyyy-MM-dd HH:mm} – {d.PeriodEnd:yyyy-MM-dd HH:mm} UTC")).Append("</span></td></tr>");
         if (d.IsEmpty)
-            sb.Append("<tr><td style=\"padding:20px;font-size:15px\">Nothing new in your topics since the last digest.</td></tr>");
+            sb.Append("<tr><td style=\"padding:20px;font-size:15px\">Nothing new in your topics and searches since the last digest.</td></tr>");
         foreach (var s in d.Sections.Where(s => s.Items.Count > 0))
         {
             var change = s.ThisWeek - s.PreviousWeek;
@@ -48,7 +52,7 @@ public static class DigestRenderer
     {
         var sb = new StringBuilder();
         sb.AppendLine(Subject(d)).AppendLine();
-        if (d.IsEmpty) sb.AppendLine("Nothing new in your topics since the last digest.");
+        if (d.IsEmpty) sb.AppendLine("Nothing new in your topics and searches since the last digest.");
         foreach (var s in d.Sections.Where(s => s.Items.Count > 0))
         {
             sb.AppendLine($"== {s.TopicName} ({s.Count} new, {s.ThisWeek} this week, {s.ThisWeek - s.PreviousWeek:+0;-0;0} on the week before) ==").AppendLine();

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using PolicyWatch.Classify;
+using PolicyWatch.Search;
 using PolicyWatch.Storage;
 
 namespace PolicyWatch.Digest;
@@ -22,12 +23,61 @@ public sealed class DigestSender(Store store, DigestMailer mailer, DigestOptions
     {
         var zone = TimeZoneInfo.FindSystemTimeZoneById(s.TimeZone);
         var (start, end) = DigestSchedule.Period(day, s.SendTime, s.Frequency, zone);
-        var candidates = await store.DigestCandidatesAsync(s.Topics, s.MinScore, start, end, ct);
-        var weekly = await WeeklyAsync(end, ct);
-        var names = (classifier.Taxonomy?.Topics ?? []).ToDictionary(t => t.Slug, t => t.Name);
         var key = options.SigningKey ?? throw new ConfigurationException("Digest:SigningKey is not set");
+        var sections = new List<DigestSection>();
+        // no topics means every topic, unless the subscriber follows saved searches only
+        if (s.Topics.Length > 0 || s.SavedSearches.Length == 0)
+        {
+            var candidates = await store.DigestCandidatesAsync(s.Topics, s.MinScore, start, end, ct);
+            var weekly = await WeeklyAsync(end, ct);
+            var names = (classifier.Taxonomy?.Topics ?? []).ToDictionary(t => t.Slug, t => t.Name);
+            sections.AddRange(DigestBuilder.Sections(candidates, names, end, weekly));
+        }
+        foreach (var id in s.SavedSearches)
+            if (await SearchSectionAsync(id, start, end, ct) is { } section) sections.Add(section);
         var unsubscribe = $"{options.BaseUrl.TrimEnd('/')}/unsubscribe?s={s.Id}&t={UnsubscribeToken.Create(s.Id, key)}";
-        return new DigestModel(s.Email, s.Name, day, start, end, DigestBuilder.Sections(candidates, names, end, weekly), unsubscribe);
+        return new DigestModel(s.Email, s.Name, day, start, end, sections, unsubscribe);
+    }
+
+    // subscribers following one saved search over the same period share its section
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(long, DateTimeOffset, DateTimeOffset), Lazy<Task<DigestSection?>>> _searchSections = new();
+
+    private Task<DigestSection?> SearchSectionAsync(long id, DateTimeOffset start, DateTimeOffset end, CancellationToken ct)
+    {
+        if (_searchSections.Count > 1024) _searchSections.Clear();
+        return _searchSections.GetOrAdd((id, start, end), k => new Lazy<Task<DigestSection?>>(() => BuildSearchSectionAsync(k.Item1, k.Item2, k.Item3))).Value.WaitAsync(ct);
+    }
+
+    /// <summary>The saved search run over the period (its own date bounds narrowed to it), with counts for this week and the one before.</summary>
+    private async Task<DigestSection?> BuildSearchSectionAsync(long id, DateTimeOffset start, DateTimeOffset end)
+    {
+        var saved = await store.GetSavedSearchAsync(id, CancellationToken.None);
+        if (saved is null) return null;
+        SearchQuery query;
+        try
+        {
+            using var json = System.Text.Json.JsonDocument.Parse(saved.QueryJson);
+            query = SearchQuery.FromQueryString(json.RootElement.GetProperty("query").GetString() ?? "", end);
+        }
+        catch (Exception e) when (e is ArgumentException or System.Text.Json.JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            log.LogWarning("Saved search {SavedSearchId} cannot be read, left out of digests: {Error}", id, e.Message);
+            return null;
+        }
+        async Task<SearchResult?> InAsync(DateTimeOffset from, DateTimeOffset to, int limit)
+        {
+            var since = query.Since is { } qs && qs > from ? qs : from;
+            var until = query.Until is { } qu && qu < to ? qu : to;
+            if (since >= until) return null;
+            return await store.SearchAsync(query with { Since = since, Until = until, Sort = SearchSort.Relevance, Limit = limit, After = null, Facets = true }, end);
+        }
+        var period = await InAsync(start, end, 20);
+        var thisWeek = await InAsync(end.AddDays(-7), end, 1);
+        var previousWeek = await InAsync(end.AddDays(-14), end.AddDays(-7), 1);
+        var key = DigestSection.SearchPrefix + id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var hits = (period?.Hits ?? []).Select(h => new DigestCandidate(h.Id, key, h.Topics.Values.DefaultIfEmpty(0f).Max(), h.Title, h.Url, h.SourceName, 1f,
+            h.Published, h.Snippet)).ToList();
+        return DigestBuilder.SearchSection(key, $"Saved search: {saved.Name}", hits, (int)(period?.Total ?? 0), (int)(thisWeek?.Total ?? 0), (int)(previousWeek?.Total ?? 0));
     }
 
     // the week-on-week counts depend only on the period's end, which most subscribers share: one query, not one each

@@ -49,6 +49,52 @@ public sealed partial record SearchQuery
         throw new ArgumentException($"'{text}' is not a date (2026-11-01) or a relative time (7d, 24h)");
     }
 
+    /// <summary>
+    /// Reads the parameters of the API and the UI (q, topic, allTopics, minScore, source, category, language, since, until,
+    /// hasPdf, sort, limit, after, facets); a bad value is an ArgumentException with the reason.
+    /// </summary>
+    public static SearchQuery FromParameters(Func<string, IReadOnlyList<string>> values, DateTimeOffset now)
+    {
+        string? One(string name) => values(name) is { Count: > 0 } v ? v[0] : null;
+        static string? NullIfEmpty(string? s) => string.IsNullOrWhiteSpace(s) ? null : s;
+        static bool? Bool(string? v) => v is null or "" ? null : v is "1" or "true" or "yes" ? true : v is "0" or "false" or "no" ? false
+            : throw new ArgumentException($"'{v}' is not true or false");
+        var limit = One("limit") is { Length: > 0 } l ? int.TryParse(l, out var n) ? n : throw new ArgumentException("limit must be a number") : 20;
+        var minScore = One("minScore") is { Length: > 0 } m
+            ? float.TryParse(m, NumberStyles.Float, CultureInfo.InvariantCulture, out var f) ? f : throw new ArgumentException("minScore must be a number")
+            : 0f;
+        var sort = One("sort") switch
+        {
+            null or "" or "relevance" => SearchSort.Relevance,
+            "date" => SearchSort.Date,
+            var s => throw new ArgumentException($"sort must be relevance or date, not '{s}'"),
+        };
+        return new SearchQuery
+        {
+            Text = One("q") ?? "",
+            Topics = values("topic").Where(t => !string.IsNullOrWhiteSpace(t)).Distinct().ToList(),
+            AllTopics = Bool(One("allTopics")) ?? false,
+            MinTopicScore = minScore,
+            Sources = values("source").Where(t => !string.IsNullOrWhiteSpace(t)).Distinct().ToList(),
+            Category = NullIfEmpty(One("category")),
+            Language = NullIfEmpty(One("language")),
+            Since = ParseWhen(One("since"), now),
+            Until = ParseWhen(One("until"), now),
+            HasPdf = Bool(One("hasPdf")),
+            Sort = sort,
+            Limit = limit,
+            After = NullIfEmpty(One("after")),
+            Facets = Bool(One("facets")) ?? true,
+        }.Validated();
+    }
+
+    /// <summary>A saved search's query string (q=...&amp;topic=...), read as the API reads its parameters.</summary>
+    public static SearchQuery FromQueryString(string queryString, DateTimeOffset now)
+    {
+        var parsed = System.Web.HttpUtility.ParseQueryString(queryString.TrimStart('?'));
+        return FromParameters(name => parsed.GetValues(name) ?? [], now);
+    }
+
     /// <summary>Checks the limits; the message says what is wrong (answered as 400, never a 500).</summary>
     public SearchQuery Validated()
     {

@@ -8,7 +8,10 @@ public sealed class Subscriber
     public long Id { get; init; }
     public string Email { get; init; } = "";
     public string? Name { get; init; }
+    /// <summary>Topic sections. None, with no saved searches either, means every topic.</summary>
     public string[] Topics { get; init; } = [];
+    /// <summary>Saved searches (ids), each a section of its own.</summary>
+    public long[] SavedSearches { get; init; } = [];
     public float MinScore { get; init; } = 0.5f;
     public TimeOnly SendTime { get; init; } = new(7, 0);
     public string TimeZone { get; init; } = "UTC";
@@ -22,20 +25,42 @@ public sealed record DeliveryClaim(long SubscriberId, DateOnly PeriodDate, int A
 public sealed partial class Store
 {
 
+    /// <summary>Adds or updates by email, with its saved searches; an unknown saved search is an ArgumentException.</summary>
     public async Task<Subscriber> UpsertSubscriberAsync(Subscriber s, CancellationToken ct = default)
     {
         await using var conn = await db.OpenConnectionAsync(ct);
-        return await conn.QuerySingleAsync<Subscriber>(new CommandDefinition("""
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        var id = await conn.ExecuteScalarAsync<long>(new CommandDefinition("""
             INSERT INTO subscribers (email, name, topics, min_score, send_time, time_zone, frequency, send_empty, active)
             VALUES (@Email, @Name, @Topics, @MinScore, @SendTime, @TimeZone, @Frequency, @SendEmpty, @Active)
             ON CONFLICT (email) DO UPDATE SET name = excluded.name, topics = excluded.topics, min_score = excluded.min_score,
                 send_time = excluded.send_time, time_zone = excluded.time_zone, frequency = excluded.frequency,
                 send_empty = excluded.send_empty, active = excluded.active
-            RETURNING id, email, name, topics, min_score AS minscore, send_time AS sendtime, time_zone AS timezone, frequency, send_empty AS sendempty, active
-            """, new { s.Email, s.Name, s.Topics, s.MinScore, SendTime = s.SendTime.ToTimeSpan(), s.TimeZone, s.Frequency, s.SendEmpty, s.Active }, cancellationToken: ct));
+            RETURNING id
+            """, new { s.Email, s.Name, s.Topics, s.MinScore, SendTime = s.SendTime.ToTimeSpan(), s.TimeZone, s.Frequency, s.SendEmpty, s.Active }, tx, cancellationToken: ct));
+        var searches = s.SavedSearches.Distinct().ToArray();
+        var known = await conn.QueryAsync<long>(new CommandDefinition("SELECT id FROM saved_searches WHERE id = ANY(@searches)", new { searches }, tx, cancellationToken: ct));
+        if (searches.Except(known).ToList() is { Count: > 0 } missing)
+            throw new ArgumentException($"no saved search {string.Join(", ", missing)}");
+        await conn.ExecuteAsync(new CommandDefinition("""
+            DELETE FROM subscriber_searches WHERE subscriber_id = @id AND saved_search_id <> ALL(@searches);
+            INSERT INTO subscriber_searches (subscriber_id, saved_search_id) SELECT @id, unnest(@searches) ON CONFLICT DO NOTHING;
+            """, new { id, searches }, tx, cancellationToken: ct));
+        var saved = await conn.QuerySingleAsync<Subscriber>(new CommandDefinition($"SELECT {SubscriberColumns} FROM subscribers WHERE id = @id", new { id }, tx, cancellationToken: ct));
+        await tx.CommitAsync(ct);
+        return saved;
     }
 
-    private const string SubscriberColumns = "id, email, name, topics, min_score AS minscore, send_time AS sendtime, time_zone AS timezone, frequency, send_empty AS sendempty, active";
+    private const string SubscriberColumns = "id, email, name, topics, min_score AS minscore, send_time AS sendtime, time_zone AS timezone, frequency, send_empty AS sendempty, active, " +
+        "ARRAY(SELECT saved_search_id FROM subscriber_searches ss WHERE ss.subscriber_id = subscribers.id ORDER BY 1) AS savedsearches";
+
+    /// <summary>A saved search by id, whoever saved it (digests read it for their subscribers).</summary>
+    public async Task<SavedSearch?> GetSavedSearchAsync(long id, CancellationToken ct = default)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        return await conn.QuerySingleOrDefaultAsync<SavedSearch>(new CommandDefinition(
+            "SELECT id, name, query::text AS queryjson, created_at AS createdat FROM saved_searches WHERE id = @id", new { id }, cancellationToken: ct));
+    }
 
     public async Task<IReadOnlyList<Subscriber>> ListSubscribersAsync(bool activeOnly = false, CancellationToken ct = default)
     {

@@ -75,6 +75,39 @@ public sealed class DigestSenderTests(PostgresFixture pg) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SavedSearch_IsASectionOfItsOwn_AndReplacesEveryTopicWhenAlone()
+    {
+        var user = await Store.CreateUserAsync("searcher", "a-long-password-1", "analyst");
+        var search = await Store.SaveSearchAsync(user.Id, "Entity <watch>", """{"query":"q=\"entity list\""}""");
+        var s = await Store.UpsertSubscriberAsync(new Subscriber { Email = "follower@example.test", SavedSearches = [search.Id], SendTime = new TimeOnly(7, 0) });
+
+        Assert.Equal(DigestOutcome.Sent, await Sender.SendAsync(s.Id, Day, default));
+
+        var message = Assert.Single(await _smtp.MessagesAsync());
+        Assert.StartsWith($"PolicyWatch digest {Day:d MMM yyyy}: 1 article in 1 section", message.Subject);
+        Assert.Contains("Saved search: Entity &lt;watch&gt;", message.HtmlBody);
+        Assert.Contains("&quot;Entity List&quot; grows", message.HtmlBody);
+        Assert.DoesNotContain("Open weights week", message.TextBody); // no topic sections: the subscriber chose a search only
+    }
+
+    [Fact]
+    public async Task SavedSearches_UnknownIsRefused_DeletedIsDropped()
+    {
+        await Assert.ThrowsAsync<ArgumentException>(() =>
+            Store.UpsertSubscriberAsync(new Subscriber { Email = "ghost@example.test", SavedSearches = [987654] }));
+        Assert.Null(await Store.FindSubscriberAsync("ghost@example.test"));
+
+        var user = await Store.CreateUserAsync("keeper", "a-long-password-2", "analyst");
+        var search = await Store.SaveSearchAsync(user.Id, "Chips", """{"query":"q=chips"}""");
+        var s = await Store.UpsertSubscriberAsync(new Subscriber { Email = "keeper@example.test", Topics = ["open-weights"], SavedSearches = [search.Id] });
+        Assert.Equal([search.Id], s.SavedSearches);
+
+        await Store.DeleteSavedSearchAsync(user.Id, search.Id);
+
+        Assert.Empty((await Store.GetSubscriberAsync(s.Id))!.SavedSearches);
+    }
+
+    [Fact]
     public async Task RetriedAndConcurrentJobs_SendOnce()
     {
         var s = await SubscribeAsync("once@example.test");

@@ -82,6 +82,23 @@ public sealed class DigestUnitTests
     }
 
     [Fact]
+    public void SearchSection_KeepsTheSearchOrderAndMergesCopiesOfOneStory()
+    {
+        DigestCandidate Hit(long id, string title, string source) =>
+            new(id, "search-7", 0.5f, title, $"https://{source}.example/{id}", source, 1f, new DateTime(2026, 11, 22), "One. Two. Three. Four.");
+        var hits = new[] { Hit(1, "Chip rules widen", "wire"), Hit(2, "Gallium prices rise", "daily"), Hit(3, "Chip rules widen!", "herald"), Hit(4, "Fab opens", "wire") };
+
+        var section = DigestBuilder.SearchSection("search-7", "Saved search: chips", hits, 40, 12, 9);
+
+        Assert.Equal([1L, 2, 4], section.Items.Select(i => i.ArticleId));
+        Assert.Equal(["herald"], section.Items[0].AlsoIn);
+        Assert.True(section.IsSavedSearch);
+        Assert.Equal((40, 12, 9), (section.Count, section.ThisWeek, section.PreviousWeek));
+        var model = new DigestModel("a@b.example", null, new DateOnly(2026, 11, 23), DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch, [section], "https://u.example");
+        Assert.Equal("PolicyWatch digest 23 Nov 2026: 40 articles in 1 section", DigestRenderer.Subject(model));
+    }
+
+    [Fact]
     public void UnsubscribeToken_OnlyForItsSubscriber()
     {
         var token = UnsubscribeToken.Create(42, "key-1");
