@@ -48,7 +48,7 @@ public static class AnalystApi
                 hits = result.Hits.Select(h => new
                 {
                     h.Id, h.Url, h.Title, source = h.Source, sourceName = h.SourceName, published = h.Published, h.Language,
-                    topics = h.Topics, h.Snippet, snippetHtml = h.SnippetHtml, h.IsPdf,
+                    topics = h.Topics, h.Snippet, snippetHtml = h.SnippetHtml, h.IsPdf, alsoPublishedBy = h.AlsoPublishedBy,
                 }),
                 facets = new { topics = result.TopicFacets, sources = result.SourceFacets, days = result.DayFacets },
             });

@@ -56,6 +56,7 @@ public static class SearchCommands
                         await o.WriteLineAsync(JsonSerializer.Serialize(new
                         {
                             id = h.Id, url = h.Url, title = h.Title, source = h.Source, published = h.Published, topics = h.Topics, snippet = h.Snippet,
+                            alsoPublishedBy = h.AlsoPublishedBy,
                         }, ExtractCommand.JsonLine));
                     break;
                 case "csv":

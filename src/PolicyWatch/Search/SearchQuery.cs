@@ -114,7 +114,11 @@ public sealed partial record SearchQuery
 }
 
 public sealed record SearchHit(long Id, string Url, string? Title, string Source, string SourceName, DateTime? Published, string? Language,
-    IReadOnlyDictionary<string, float> Topics, string Snippet, string SnippetHtml, double Rank, bool IsPdf);
+    IReadOnlyDictionary<string, float> Topics, string Snippet, string SnippetHtml, double Rank, bool IsPdf)
+{
+    /// <summary>Other sources of the same story (same title, syndicated copies) folded into this hit.</summary>
+    public IReadOnlyList<string> AlsoPublishedBy { get; init; } = [];
+}
 
 public sealed record FacetCount(string Key, long Count);
 

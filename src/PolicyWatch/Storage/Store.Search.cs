@@ -99,24 +99,31 @@ public sealed partial class Store
 
         var order = byDate
             ? "ORDER BY x.sort_date DESC, x.id DESC"
-            : "WHERE @AfterId::bigint IS NULL OR (x.rank, x.id) < (@AfterRank::float8, @AfterId::bigint) ORDER BY x.rank DESC, x.id DESC";
+            : "AND (@AfterId::bigint IS NULL OR (x.rank, x.id) < (@AfterRank::float8, @AfterId::bigint)) ORDER BY x.rank DESC, x.id DESC";
         p.Add("Ids", window.Select(w => w.Id).ToArray());
+        // copies of one story (same normalised title) are folded into the best-placed one, "also published by" the rest
         var sql = $"""
             WITH page AS (
                 SELECT x.* FROM (
-                    SELECT a.id, a.canonical_url AS url, a.title, s.slug AS source, s.name AS source_name, a.published_at, a.language,
-                           a.content_kind, a.description, a.body, coalesce(a.published_at, a.discovered_at) AS sort_date,
-                           (CASE WHEN @Text = '' THEN 1.0
-                                 ELSE ts_rank_cd(a.search, websearch_to_tsquery('english', @Text) || websearch_to_tsquery('simple', @Text), 32) END)
-                           * (1 + 0.5 * coalesce((SELECT max(t.score) FROM article_topics t WHERE t.article_id = a.id
-                                                  AND (cardinality(@Topics) = 0 OR t.topic = ANY(@Topics))), 0))
-                           * power(0.5, greatest(date_part('epoch', @Now::timestamptz - coalesce(a.published_at, a.discovered_at)), 0) / 86400.0 / 90.0)
-                             AS rank
-                    FROM unnest(@Ids::bigint[]) AS w(id) JOIN articles a ON a.id = w.id JOIN sources s ON s.id = a.source_id
+                    SELECT y.*,
+                           row_number() OVER (PARTITION BY y.story ORDER BY {(byDate ? "y.sort_date DESC" : "y.rank DESC")}, y.id DESC) AS nth,
+                           array_agg(y.source_name) OVER (PARTITION BY y.story) AS story_sources
+                    FROM (
+                        SELECT a.id, a.canonical_url AS url, a.title, s.slug AS source, s.name AS source_name, a.published_at, a.language,
+                               a.content_kind, a.description, a.body, coalesce(a.published_at, a.discovered_at) AS sort_date,
+                               coalesce(nullif(trim(regexp_replace(lower(a.title), '[^[:alnum:]]+', ' ', 'g')), ''), a.id::text) AS story,
+                               (CASE WHEN @Text = '' THEN 1.0
+                                     ELSE ts_rank_cd(a.search, websearch_to_tsquery('english', @Text) || websearch_to_tsquery('simple', @Text), 32) END)
+                               * (1 + 0.5 * coalesce((SELECT max(t.score) FROM article_topics t WHERE t.article_id = a.id
+                                                      AND (cardinality(@Topics) = 0 OR t.topic = ANY(@Topics))), 0))
+                               * power(0.5, greatest(date_part('epoch', @Now::timestamptz - coalesce(a.published_at, a.discovered_at)), 0) / 86400.0 / 90.0)
+                                 AS rank
+                        FROM unnest(@Ids::bigint[]) AS w(id) JOIN articles a ON a.id = w.id JOIN sources s ON s.id = a.source_id
+                    ) y
                 ) x
-                {order}
+                WHERE x.nth = 1 {order}
                 LIMIT @Limit)
-            SELECT x.id, x.url, x.title, x.source, x.source_name, x.published_at, x.language, x.content_kind, x.sort_date, x.rank,
+            SELECT x.id, x.url, x.title, x.source, x.source_name, x.published_at, x.language, x.content_kind, x.sort_date, x.rank, x.story_sources AS storysources,
                    CASE WHEN @Text = '' THEN left(coalesce(x.description, x.body), 300)
                         ELSE ts_headline(CASE WHEN x.language IS NULL OR x.language = 'en' THEN 'english'::regconfig ELSE 'simple'::regconfig END,
                                          left(coalesce(x.body, ''), 20000),
@@ -236,7 +243,10 @@ public sealed partial class Store
 
     private static SearchHit ToHit(HitRow r) => new(r.Id, r.Url, r.Title, r.Source, r.SourceName, r.PublishedAt, r.Language,
         System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, float>>(r.TopicsJson ?? "{}") ?? [],
-        Snippet(r.Snippet), HighlightHtml(r.Snippet), r.Rank, r.ContentKind == "pdf");
+        Snippet(r.Snippet), HighlightHtml(r.Snippet), r.Rank, r.ContentKind == "pdf")
+    {
+        AlsoPublishedBy = (r.StorySources ?? []).Where(name => name != r.SourceName).Distinct().Order(StringComparer.Ordinal).ToList(),
+    };
 
     /// <summary>Snippet as plain text, the highlight markers removed: callers encode it themselves.</summary>
     private static string Snippet(string? raw) => Text(raw).Replace(MarkStart.ToString(), "").Replace(MarkEnd.ToString(), "");
@@ -264,6 +274,7 @@ public sealed partial class Store
         public DateTime SortDate { get; init; }
         public double Rank { get; init; }
         public string? TopicsJson { get; init; }
+        public string[]? StorySources { get; init; }
         public string? Description { get; init; }
         public string? Body { get; init; }
     }

@@ -128,4 +128,25 @@ public sealed class SearchWindowTests(PostgresFixture pg) : IAsyncLifetime
         Assert.Equal(tagged, result.TopicFacets.Single(f => f.Key == "export-controls").Count);
         Assert.All(result.Hits, h => Assert.Contains("export-controls", h.Topics.Keys));
     }
+
+    [Fact]
+    public async Task SyndicatedCopies_AreShownOnce_AlsoPublishedByTheOthers()
+    {
+        await using (var conn = await _db.OpenConnectionAsync())
+            await conn.ExecuteAsync("""
+                INSERT INTO articles (source_id, url, canonical_url, title, body, published_at, language, status)
+                SELECT s.id, 'https://copy.example/' || s.slug, 'https://copy.example/' || s.slug, t.title, 'The wombat census counted more wombats than ever.', @now - t.age, 'en', 'processed'
+                FROM (VALUES ('wire-a', 'Wombat census: record year!', interval '1 hour'), ('wire-b', 'Wombat Census — record year', interval '2 hours')) AS t(slug, title, age)
+                JOIN sources s ON s.slug = t.slug
+                """, new { now = Now });
+
+        foreach (var sort in new[] { SearchSort.Relevance, SearchSort.Date })
+        {
+            var result = await _store.SearchAsync(new SearchQuery { Text = "wombat", Sort = sort }, Now);
+
+            var hit = Assert.Single(result.Hits);
+            Assert.Equal("Wombat census: record year!", hit.Title);
+            Assert.Equal(["Wire B"], hit.AlsoPublishedBy);
+        }
+    }
 }
