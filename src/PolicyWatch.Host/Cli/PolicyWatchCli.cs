@@ -42,6 +42,7 @@ public static class PolicyWatchCli
         root.Subcommands.Add(SearchCommands.BuildArticle());
         root.Subcommands.Add(SearchCommands.BuildUsers());
         root.Subcommands.Add(SearchCommands.BuildApiKeys());
+        root.Subcommands.Add(SearchCommands.BuildSavedSearches());
         root.Subcommands.Add(DigestCommands.BuildSubscribers());
         root.Subcommands.Add(DigestCommands.BuildDigest());
         root.Subcommands.Add(BenchCommand.Build());

@@ -195,6 +195,46 @@ public static class SearchCommands
         return keys;
     }
 
+    public static Command BuildSavedSearches()
+    {
+        var command = new Command("saved-searches", "Saved searches, which digests can carry as sections: list, add, remove");
+        var list = new Command("list", "List every user's saved searches with their ids");
+        list.SetAction((parse, ct) => WithStore(parse, ct, async store =>
+        {
+            foreach (var (s, user) in await store.ListAllSavedSearchesAsync(ct))
+            {
+                using var json = JsonDocument.Parse(s.QueryJson);
+                await parse.InvocationConfiguration.Output.WriteLineAsync($"{s.Id}\t{user}\t{s.Name}\t{json.RootElement.GetProperty("query").GetString()}");
+            }
+        }));
+        var user = new Argument<string>("username");
+        var name = new Argument<string>("name");
+        var query = new Argument<string>("query") { Description = "Search parameters as the API takes them, e.g. 'q=\"entity list\"&topic=export-controls'" };
+        var add = new Command("add", "Save a search for a user (replaces one of the same name)");
+        add.Arguments.Add(user);
+        add.Arguments.Add(name);
+        add.Arguments.Add(query);
+        add.SetAction((parse, ct) => WithStore(parse, ct, async store =>
+        {
+            SearchQuery.FromQueryString(parse.GetValue(query)!, DateTimeOffset.UtcNow);
+            var owner = (await store.ListUsersAsync(ct)).FirstOrDefault(u => u.Username == parse.GetValue(user))
+                ?? throw new ArgumentException($"no user '{parse.GetValue(user)}'");
+            if (parse.GetValue(name) is not { Length: > 0 and <= 100 } label) throw new ArgumentException("a name of 1 to 100 characters is needed");
+            var saved = await store.SaveSearchAsync(owner.Id, label.Trim(), JsonSerializer.Serialize(new { query = parse.GetValue(query) }), ct);
+            await parse.InvocationConfiguration.Output.WriteLineAsync($"saved search {saved.Id}: {saved.Name}");
+        }));
+        var id = new Argument<long>("id");
+        var remove = new Command("remove", "Remove a saved search (and it leaves the digests that carried it)");
+        remove.Arguments.Add(id);
+        remove.SetAction((parse, ct) => WithStore(parse, ct, async store =>
+        {
+            if (!await store.RemoveSavedSearchAsync(parse.GetValue(id), ct)) throw new ArgumentException($"no saved search {parse.GetValue(id)}");
+            await parse.InvocationConfiguration.Output.WriteLineAsync($"removed saved search {parse.GetValue(id)}");
+        }));
+        foreach (var c in new[] { list, add, remove }) command.Subcommands.Add(c);
+        return command;
+    }
+
     private static Task<int> WithStore(ParseResult parse, CancellationToken ct, Func<Store, Task> work) =>
         AppRuntime.RunVerbAsync(parse, ct, services => work(services.GetRequiredService<Store>()));
 

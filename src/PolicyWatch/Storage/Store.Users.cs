@@ -116,6 +116,23 @@ public sealed partial class Store
             "SELECT id, name, query::text AS queryjson, created_at AS createdat FROM saved_searches WHERE user_id = @userId ORDER BY name", new { userId }, cancellationToken: ct))).ToList();
     }
 
+    /// <summary>Every user's saved searches, for administrators choosing digest sections.</summary>
+    public async Task<IReadOnlyList<(SavedSearch Search, string Username)>> ListAllSavedSearchesAsync(CancellationToken ct = default)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        var rows = await conn.QueryAsync<(long Id, string Name, string QueryJson, DateTime CreatedAt, string Username)>(new CommandDefinition("""
+            SELECT s.id, s.name, s.query::text, s.created_at, u.username FROM saved_searches s JOIN users u ON u.id = s.user_id ORDER BY s.id
+            """, cancellationToken: ct));
+        return rows.Select(r => (new SavedSearch(r.Id, r.Name, r.QueryJson, r.CreatedAt), r.Username)).ToList();
+    }
+
+    /// <summary>Removes a saved search whoever owns it (administrators, from the command line).</summary>
+    public async Task<bool> RemoveSavedSearchAsync(long id, CancellationToken ct = default)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        return await conn.ExecuteAsync(new CommandDefinition("DELETE FROM saved_searches WHERE id = @id", new { id }, cancellationToken: ct)) > 0;
+    }
+
     public async Task<bool> DeleteSavedSearchAsync(long userId, long id, CancellationToken ct = default)
     {
         await using var conn = await db.OpenConnectionAsync(ct);

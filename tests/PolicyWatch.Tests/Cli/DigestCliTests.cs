@@ -32,4 +32,31 @@ public sealed class DigestCliTests(PostgresFixture pg)
         Assert.Equal(0, remove.ExitCode);
         File.Delete(html);
     }
+
+    [Fact]
+    public async Task SavedSearches_AddListFollowRemove()
+    {
+        var env = new Dictionary<string, string?> { ["ConnectionStrings__PolicyWatch"] = await pg.CreateDatabaseAsync() };
+
+        Assert.Equal(0, (await PolicyWatchProcess.RunAsync(["users", "add", "ana"], env)).ExitCode);
+        var add = await PolicyWatchProcess.RunAsync(["saved-searches", "add", "ana", "Entity list", "q=\"entity list\"&topic=export-controls"], env);
+        var bad = await PolicyWatchProcess.RunAsync(["saved-searches", "add", "ana", "Broken", "since=yesterday-ish"], env);
+        var id = add.Output.Split("saved search ")[1].Split(':')[0];
+        var list = await PolicyWatchProcess.RunAsync(["saved-searches", "list"], env);
+        var follow = await PolicyWatchProcess.RunAsync(["subscribers", "add", "ana@example.test", "--saved-search", id], env);
+        var unknown = await PolicyWatchProcess.RunAsync(["subscribers", "add", "bo@example.test", "--saved-search", "99999"], env);
+        var remove = await PolicyWatchProcess.RunAsync(["saved-searches", "remove", id], env);
+        var after = await PolicyWatchProcess.RunAsync(["subscribers", "list"], env);
+
+        Assert.Equal(0, add.ExitCode);
+        Assert.Equal(1, bad.ExitCode);
+        Assert.Contains("not a date", bad.Output);
+        Assert.Contains($"{id}\tana\tEntity list\tq=\"entity list\"&topic=export-controls", list.Output);
+        Assert.Equal(0, follow.ExitCode);
+        Assert.Contains($"no topics, saved searches {id}", follow.Output);
+        Assert.Equal(1, unknown.ExitCode);
+        Assert.Contains("no saved search 99999", unknown.Output);
+        Assert.Equal(0, remove.ExitCode);
+        Assert.Contains("ana@example.test\tall topics", after.Output);
+    }
 }
