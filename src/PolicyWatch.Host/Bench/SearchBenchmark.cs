@@ -78,10 +78,12 @@ public static class SearchBenchmark
         var buildTime = corpus.BuildTime;
         var store = new Store(db);
         var timings = new List<(string Query, double Ms)>();
+        var totals = new Dictionary<string, string>();
         foreach (var raw in Queries)
         {
             var query = Parse(raw, now);
-            await store.SearchAsync(query, now, ct); // warm-up
+            var first = await store.SearchAsync(query, now, ct); // warm-up
+            totals[raw] = (first.TotalIsEstimate ? "≈ " : "") + first.Total.ToString("N0", System.Globalization.CultureInfo.InvariantCulture);
             for (var run = 0; run < 3; run++)
             {
                 var watch = Stopwatch.StartNew();
@@ -91,6 +93,7 @@ public static class SearchBenchmark
         }
         var sorted = timings.Select(t => t.Ms).Order().ToList();
         double P(double q) => sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(q * sorted.Count) - 1)];
+        var perQuery = timings.GroupBy(t => t.Query).Select(g => (Query: g.Key, Ms: g.Average(t => t.Ms), Total: totals[g.Key])).ToList();
         var slowest = timings.GroupBy(t => t.Query).Select(g => (Query: g.Key, Ms: g.Average(t => t.Ms))).OrderByDescending(t => t.Ms).Take(3).ToList();
 
         string sizes, plan;
@@ -130,6 +133,14 @@ public static class SearchBenchmark
             | {P(0.5):0} ms | {P(0.95):0} ms | {P(0.99):0} ms | {string.Join("; ", slowest.Select(s => $"`{s.Query}` {s.Ms:0} ms"))} |
 
             Target at 1,000,000 articles: p95 ≤ 100 ms, p50 ≤ 30 ms.
+
+            <details><summary>Each query (mean of 3 runs, ms; hits found, total)</summary>
+
+            | query | ms | total |
+            |---|---|---|
+            {string.Join("\n", perQuery.Select(q => $"| `{q.Query.Replace("|", "\\|")}` | {q.Ms:0} | {q.Total} |"))}
+
+            </details>
 
             The slowest query's matching and windowing step (`{slowest[0].Query}`), `EXPLAIN (ANALYZE, BUFFERS)`:
 

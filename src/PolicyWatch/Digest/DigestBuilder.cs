@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
+using PolicyWatch.Search;
 
 namespace PolicyWatch.Digest;
 
@@ -18,7 +19,7 @@ public static partial class DigestBuilder
         foreach (var group in candidates.GroupBy(c => c.Topic).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
             var stories = group
-                .GroupBy(c => StoryKey(c.Title ?? c.Url))
+                .GroupBy(c => Stories.Key(c.Title ?? c.Url))
                 .Select(story =>
                 {
                     var ranked = story.OrderByDescending(Rank(periodEnd)).ToList();
@@ -40,7 +41,7 @@ public static partial class DigestBuilder
     public static DigestSection SearchSection(string key, string name, IReadOnlyList<DigestCandidate> hits, int count, int thisWeek, int previousWeek)
     {
         // GroupBy keeps the order of each story's first hit, which is the search's ranking
-        var items = hits.GroupBy(c => StoryKey(c.Title ?? c.Url)).Select(story =>
+        var items = hits.GroupBy(c => Stories.Key(c.Title ?? c.Url)).Select(story =>
         {
             var best = story.First();
             var also = story.Skip(1).Select(c => c.Source).Where(s => s != best.Source).Distinct().ToList();
@@ -74,11 +75,7 @@ public static partial class DigestBuilder
         return excerpt.Length > 340 ? excerpt[..337].TrimEnd() + "…" : excerpt;
     }
 
-    private static string StoryKey(string title) => NonWord().Replace(title.ToLowerInvariant(), " ").Trim();
-
     [GeneratedRegex(@"[^.!?]+[.!?]+(\s|$)|[^.!?]+$")]
     private static partial Regex Sentence();
 
-    [GeneratedRegex(@"[^\p{L}\p{N}]+")]
-    private static partial Regex NonWord();
 }

@@ -156,7 +156,7 @@ public sealed partial class Store
                    a.published_at AS published, left(coalesce(nullif(a.description, ''), a.body), 600) AS excerpt
             FROM article_topics t JOIN articles a ON a.id = t.article_id JOIN sources s ON s.id = a.source_id
             WHERE a.status = 'processed' AND (cardinality(@topics) = 0 OR t.topic = ANY(@topics)) AND t.score >= @minScore
-              AND coalesce(a.published_at, a.discovered_at) >= @start AND coalesce(a.published_at, a.discovered_at) < @end
+              AND t.sort_date >= @start AND t.sort_date < @end
             ORDER BY t.topic, t.score DESC
             LIMIT 2000
             """, new { topics, minScore, start = start.UtcDateTime, end = end.UtcDateTime }, cancellationToken: ct));
@@ -168,13 +168,12 @@ public sealed partial class Store
         await using var conn = await db.OpenConnectionAsync(ct);
         var rows = await conn.QueryAsync<(string Topic, int ThisWeek, int PreviousWeek)>(new CommandDefinition("""
             SELECT t.topic,
-                   count(*) FILTER (WHERE coalesce(a.published_at, a.discovered_at) >= @end::timestamptz - interval '7 days')::int,
-                   count(*) FILTER (WHERE coalesce(a.published_at, a.discovered_at) < @end::timestamptz - interval '7 days')::int
+                   count(*) FILTER (WHERE t.sort_date >= @weekAgo)::int,
+                   count(*) FILTER (WHERE t.sort_date < @weekAgo)::int
             FROM article_topics t JOIN articles a ON a.id = t.article_id
-            WHERE a.status = 'processed' AND coalesce(a.published_at, a.discovered_at) >= @end::timestamptz - interval '14 days'
-              AND coalesce(a.published_at, a.discovered_at) < @end
+            WHERE a.status = 'processed' AND t.sort_date >= @twoWeeksAgo AND t.sort_date < @end
             GROUP BY t.topic
-            """, new { end = end.UtcDateTime }, cancellationToken: ct));
+            """, new { end = end.UtcDateTime, weekAgo = end.AddDays(-7).UtcDateTime, twoWeeksAgo = end.AddDays(-14).UtcDateTime }, cancellationToken: ct));
         return rows.ToDictionary(r => r.Topic, r => (r.ThisWeek, r.PreviousWeek));
     }
 }

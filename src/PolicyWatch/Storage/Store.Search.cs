@@ -11,17 +11,21 @@ public sealed partial class Store
     private const char MarkStart = '\u0001';
     private const char MarkEnd = '\u0002';
 
-    // One WHERE clause for every step. Every value is a parameter; only this constant text is SQL. The english and
-    // simple readings of the text are OR-ed into one tsquery, so a filtered row's tsvector is read back from TOAST once.
-    private const string SearchWhere = """
+    // One WHERE clause for every step, in two shapes chosen by code: with a topic filter, the tags are a top-level
+    // EXISTS the planner may drive from (article_topics has each tag's date, so the newest tagged articles are one
+    // index range); without, no subplan at all. Every value is a parameter; only this constant text is SQL. The
+    // english and simple readings of the text are OR-ed into one tsquery, so a filtered row's tsvector is read once.
+    private static string SearchWhere(bool topics, bool sliced) => $"""
         a.status = 'processed'
           AND (@Text = '' OR a.search @@ (websearch_to_tsquery('english', @Text) || websearch_to_tsquery('simple', @Text)))
-          AND (cardinality(@Topics) = 0 OR (
-                CASE WHEN @AllTopics
-                     THEN (SELECT count(DISTINCT t.topic) FROM article_topics t WHERE t.article_id = a.id AND t.topic = ANY(@Topics) AND t.score >= @MinScore) = cardinality(@Topics)
-                     ELSE EXISTS (SELECT 1 FROM article_topics t WHERE t.article_id = a.id AND t.topic = ANY(@Topics) AND t.score >= @MinScore)
-                END))
-          AND (cardinality(@Topics) > 0 OR @MinScore <= 0 OR EXISTS (SELECT 1 FROM article_topics t WHERE t.article_id = a.id AND t.score >= @MinScore))
+          {(topics ? $"""
+          AND EXISTS (SELECT 1 FROM article_topics t WHERE t.article_id = a.id AND t.topic = ANY(@Topics) AND t.score >= @MinScore
+                      {(sliced ? "AND (@SliceFrom::timestamptz IS NULL OR t.sort_date >= @SliceFrom) AND (@SliceTo::timestamptz IS NULL OR t.sort_date < @SliceTo)" : "")})
+          AND (NOT @AllTopics OR (SELECT count(DISTINCT t.topic) FROM article_topics t
+                                  WHERE t.article_id = a.id AND t.topic = ANY(@Topics) AND t.score >= @MinScore) = cardinality(@Topics))
+          """ : """
+          AND (@MinScore <= 0 OR EXISTS (SELECT 1 FROM article_topics t WHERE t.article_id = a.id AND t.score >= @MinScore))
+          """)}
           AND (cardinality(@Sources) = 0 OR s.slug = ANY(@Sources))
           AND (@Category::text IS NULL OR s.category = @Category)
           AND (@Language::text IS NULL OR a.language = @Language)
@@ -34,7 +38,7 @@ public sealed partial class Store
     /// Relevance ranking, snippets and facets work inside the newest matches, at most this many: ranking each of
     /// hundreds of thousands of matches reads every stored tsvector back from TOAST (see docs/benchmarks.md).
     /// </summary>
-    public const int SearchWindow = 500;
+    public const int SearchWindow = 200;
 
     /// <summary>
     /// The newest matches are looked for in these slices of time, newest first, until the window is full: in a slice
@@ -42,10 +46,12 @@ public sealed partial class Store
     /// </summary>
     private static readonly TimeSpan[] Slices = [TimeSpan.FromDays(1), TimeSpan.FromDays(7), TimeSpan.FromDays(30), TimeSpan.FromDays(365)];
 
-    private const string SliceSql = $"""
+    private static readonly string[] SliceSql = [SliceQuery(topics: false), SliceQuery(topics: true)];
+
+    private static string SliceQuery(bool topics) => $"""
         SELECT a.id, s.slug, coalesce(a.published_at, a.discovered_at) AS sort_date
         FROM articles a JOIN sources s ON s.id = a.source_id
-        WHERE {SearchWhere}
+        WHERE {SearchWhere(topics, sliced: true)}
           AND (@SliceFrom::timestamptz IS NULL OR coalesce(a.published_at, a.discovered_at) >= @SliceFrom)
           AND (@SliceTo::timestamptz IS NULL OR coalesce(a.published_at, a.discovered_at) < @SliceTo)
           AND (@CursorDate::timestamptz IS NULL OR (coalesce(a.published_at, a.discovered_at), a.id) < (@CursorDate::timestamptz, @CursorId::bigint))
@@ -54,6 +60,16 @@ public sealed partial class Store
         """;
 
     private sealed record WindowRow(long Id, string Slug, DateTime SortDate);
+
+    private sealed class RankedRow
+    {
+        public long Id { get; init; }
+        public string? Title { get; init; }
+        public string SourceName { get; init; } = "";
+        public DateTime SortDate { get; init; }
+        public double Rank { get; init; }
+        public string[]? Topics { get; init; }
+    }
 
     /// <summary>
     /// Full-text search with filters, ranking (text rank × topic score × recency, or date), keyset pagination that is
@@ -87,61 +103,67 @@ public sealed partial class Store
         await using var tx = await conn.BeginTransactionAsync(ct);
         // the planner does not charge for reading each stored tsvector back from TOAST, so for common terms it picks a
         // sequential scan that reads them all; the GIN index answers those matches without touching them
-        await conn.ExecuteAsync(new CommandDefinition("SET LOCAL enable_seqscan = off", transaction: tx, cancellationToken: ct));
+        // and parallel workers cost more to start than these short, LIMITed scans take on two cores
+        await conn.ExecuteAsync(new CommandDefinition("SET LOCAL enable_seqscan = off; SET LOCAL max_parallel_workers_per_gather = 0", transaction: tx, cancellationToken: ct));
 
         // by date the window is simply the next page after the cursor, so date-sorted results page through every match
         var windowSize = byDate ? query.Limit + 1 : SearchWindow;
         var anchor = byDate && cursor.Date is { } d ? new DateTimeOffset(d, TimeSpan.Zero) : cursor.Now;
         p.Add("CursorDate", byDate ? cursor.Date : null);
         p.Add("CursorId", byDate ? cursor.Id : null);
-        var window = await MatchWindowAsync(conn, tx, p, windowSize, anchor, query.Since, ct);
+        var window = await MatchWindowAsync(conn, tx, p, query.Topics.Count > 0, windowSize, anchor, query.Since, ct);
         var exhaustive = window.Count < windowSize;
 
-        var order = byDate
-            ? "ORDER BY x.sort_date DESC, x.id DESC"
-            : "AND (@AfterId::bigint IS NULL OR (x.rank, x.id) < (@AfterRank::float8, @AfterId::bigint)) ORDER BY x.rank DESC, x.id DESC";
+        // rank the window; copies of one story (same normalised title) fold into the best-placed one, "also published
+        // by" the rest; the cursor and the page are applied here, so snippets are made for the page's articles only
         p.Add("Ids", window.Select(w => w.Id).ToArray());
-        // copies of one story (same normalised title) are folded into the best-placed one, "also published by" the rest
-        var sql = $"""
-            WITH page AS (
-                SELECT x.* FROM (
-                    SELECT y.*,
-                           row_number() OVER (PARTITION BY y.story ORDER BY {(byDate ? "y.sort_date DESC" : "y.rank DESC")}, y.id DESC) AS nth,
-                           array_agg(y.source_name) OVER (PARTITION BY y.story) AS story_sources
-                    FROM (
-                        SELECT a.id, a.canonical_url AS url, a.title, s.slug AS source, s.name AS source_name, a.published_at, a.language,
-                               a.content_kind, a.description, a.body, coalesce(a.published_at, a.discovered_at) AS sort_date,
-                               coalesce(nullif(trim(regexp_replace(lower(a.title), '[^[:alnum:]]+', ' ', 'g')), ''), a.id::text) AS story,
-                               (CASE WHEN @Text = '' THEN 1.0
-                                     ELSE ts_rank_cd(a.search, websearch_to_tsquery('english', @Text) || websearch_to_tsquery('simple', @Text), 32) END)
-                               * (1 + 0.5 * coalesce((SELECT max(t.score) FROM article_topics t WHERE t.article_id = a.id
-                                                      AND (cardinality(@Topics) = 0 OR t.topic = ANY(@Topics))), 0))
-                               * power(0.5, greatest(date_part('epoch', @Now::timestamptz - coalesce(a.published_at, a.discovered_at)), 0) / 86400.0 / 90.0)
-                                 AS rank
-                        FROM unnest(@Ids::bigint[]) AS w(id) JOIN articles a ON a.id = w.id JOIN sources s ON s.id = a.source_id
-                    ) y
-                ) x
-                WHERE x.nth = 1 {order}
-                LIMIT @Limit)
-            SELECT x.id, x.url, x.title, x.source, x.source_name, x.published_at, x.language, x.content_kind, x.sort_date, x.rank, x.story_sources AS storysources,
-                   CASE WHEN @Text = '' THEN left(coalesce(x.description, x.body), 300)
-                        ELSE ts_headline(CASE WHEN x.language IS NULL OR x.language = 'en' THEN 'english'::regconfig ELSE 'simple'::regconfig END,
-                                         left(coalesce(x.body, ''), 20000),
-                                         websearch_to_tsquery(CASE WHEN x.language IS NULL OR x.language = 'en' THEN 'english'::regconfig ELSE 'simple'::regconfig END, @Text),
+        var ranked = window.Count == 0 ? [] : (await conn.QueryAsync<RankedRow>(new CommandDefinition("""
+            SELECT a.id, a.title, s.name AS sourcename, coalesce(a.published_at, a.discovered_at) AS sortdate,
+                   ((CASE WHEN @Text = '' THEN 1.0
+                          ELSE ts_rank_cd(a.search, websearch_to_tsquery('english', @Text) || websearch_to_tsquery('simple', @Text), 32) END)
+                    * (1 + 0.5 * coalesce(tags.best, 0))
+                    * power(0.5, greatest(date_part('epoch', @Now::timestamptz - coalesce(a.published_at, a.discovered_at)), 0) / 86400.0 / 90.0))::float8
+                     AS rank,
+                   tags.topics
+            FROM unnest(@Ids::bigint[]) AS w(id) JOIN articles a ON a.id = w.id JOIN sources s ON s.id = a.source_id
+            LEFT JOIN LATERAL (SELECT array_agg(t.topic) AS topics,
+                                      max(t.score) FILTER (WHERE cardinality(@Topics) = 0 OR t.topic = ANY(@Topics)) AS best
+                               FROM article_topics t WHERE t.article_id = a.id) tags ON true
+            """, p, tx, cancellationToken: ct))).ToList();
+        var stories = ranked
+            .GroupBy(r => r.Title is { Length: > 0 } t && Stories.Key(t) is { Length: > 0 } k ? k : "#" + r.Id.ToString(CultureInfo.InvariantCulture))
+            .Select(g =>
+            {
+                var best = byDate ? g.OrderByDescending(r => r.SortDate).ThenByDescending(r => r.Id).First()
+                                  : g.OrderByDescending(r => r.Rank).ThenByDescending(r => r.Id).First();
+                return (Best: best, Also: g.Select(r => r.SourceName).Where(n => n != best.SourceName).Distinct().Order(StringComparer.Ordinal).ToList());
+            });
+        var ordered = byDate
+            ? stories.OrderByDescending(x => x.Best.SortDate).ThenByDescending(x => x.Best.Id)
+            : stories.Where(x => cursor.Id is not { } afterId || x.Best.Rank < cursor.Rank || (x.Best.Rank == cursor.Rank && x.Best.Id < afterId))
+                     .OrderByDescending(x => x.Best.Rank).ThenByDescending(x => x.Best.Id);
+        var page = ordered.Take(query.Limit + 1).ToList();
+        var more = byDate ? !exhaustive : page.Count > query.Limit;
+        if (page.Count > query.Limit) page.RemoveAt(page.Count - 1);
+
+        p.Add("PageIds", page.Select(x => x.Best.Id).ToArray());
+        var details = page.Count == 0 ? [] : (await conn.QueryAsync<HitRow>(new CommandDefinition("""
+            SELECT a.id, a.canonical_url AS url, a.title, s.slug AS source, s.name AS source_name, a.published_at, a.language, a.content_kind,
+                   CASE WHEN @Text = '' THEN left(coalesce(a.description, a.body), 300)
+                        ELSE ts_headline(CASE WHEN a.language IS NULL OR a.language = 'en' THEN 'english'::regconfig ELSE 'simple'::regconfig END,
+                                         left(coalesce(a.body, ''), 3000),
+                                         websearch_to_tsquery(CASE WHEN a.language IS NULL OR a.language = 'en' THEN 'english'::regconfig ELSE 'simple'::regconfig END, @Text),
                                          @Headline)
                    END AS snippet,
-                   (SELECT coalesce(jsonb_object_agg(t.topic, t.score), jsonb_build_object())::text FROM article_topics t WHERE t.article_id = x.id) AS topics_json
-            FROM page x
-            {(byDate ? "ORDER BY x.sort_date DESC, x.id DESC" : "ORDER BY x.rank DESC, x.id DESC")}
-            """;
-        var rows = window.Count == 0 ? [] : (await conn.QueryAsync<HitRow>(new CommandDefinition(sql, p, tx, cancellationToken: ct))).ToList();
-        var more = byDate ? !exhaustive : rows.Count > query.Limit;
-        if (rows.Count > query.Limit) rows.RemoveAt(rows.Count - 1);
-        var hits = rows.Select(ToHit).ToList();
+                   (SELECT coalesce(jsonb_object_agg(t.topic, t.score), jsonb_build_object())::text FROM article_topics t WHERE t.article_id = a.id) AS topics_json
+            FROM unnest(@PageIds::bigint[]) AS w(id) JOIN articles a ON a.id = w.id JOIN sources s ON s.id = a.source_id
+            """, p, tx, cancellationToken: ct))).ToDictionary(r => r.Id);
+        var hits = page.Where(x => details.ContainsKey(x.Best.Id))
+            .Select(x => ToHit(details[x.Best.Id]) with { Rank = x.Best.Rank, AlsoPublishedBy = x.Also }).ToList();
         string? next = null;
-        if (more && rows.Count > 0)
+        if (more && page.Count > 0)
         {
-            var last = rows[^1];
+            var last = page[^1].Best;
             next = new Cursor(cursor.Now, last.Rank, last.SortDate, last.Id).ToString(query.Sort);
         }
 
@@ -157,14 +179,17 @@ public sealed partial class Store
             {
                 p.Add("CursorDate", null);
                 p.Add("CursorId", null);
-                facetWindow = await MatchWindowAsync(conn, tx, p, SearchWindow, cursor.Now, query.Since, ct);
+                facetWindow = await MatchWindowAsync(conn, tx, p, query.Topics.Count > 0, SearchWindow, cursor.Now, query.Since, ct);
             }
             if (facetWindow.Count > 0)
             {
-                var ids = facetWindow.Select(w => w.Id).ToArray();
-                topics = (await conn.QueryAsync<(string Key, long Count)>(new CommandDefinition("""
-                    SELECT t.topic, count(*) FROM article_topics t WHERE t.article_id = ANY(@ids) GROUP BY t.topic ORDER BY count(*) DESC, t.topic LIMIT 50
-                    """, new { ids }, tx, cancellationToken: ct))).Select(f => new FacetCount(f.Key, f.Count)).ToList();
+                // the ranked window already carries its tags; a separate window (by date, later pages) is counted in SQL
+                var counts = facetWindow == window
+                    ? ranked.SelectMany(r => r.Topics ?? []).GroupBy(t => t).Select(g => (Key: g.Key, Count: (long)g.Count()))
+                    : await conn.QueryAsync<(string Key, long Count)>(new CommandDefinition(
+                        "SELECT t.topic, count(*) FROM article_topics t WHERE t.article_id = ANY(@ids) GROUP BY t.topic",
+                        new { ids = facetWindow.Select(w => w.Id).ToArray() }, tx, cancellationToken: ct));
+                topics = counts.OrderByDescending(f => f.Count).ThenBy(f => f.Key, StringComparer.Ordinal).Take(50).Select(f => new FacetCount(f.Key, f.Count)).ToList();
                 sources = facetWindow.GroupBy(w => w.Slug).Select(g => new FacetCount(g.Key, g.Count()))
                     .OrderByDescending(f => f.Count).ThenBy(f => f.Key, StringComparer.Ordinal).Take(20).ToList();
                 var from = cursor.Now.UtcDateTime.AddDays(-30);
@@ -177,7 +202,7 @@ public sealed partial class Store
             }
             else
             {
-                total = Math.Max(await EstimateMatchesAsync(conn, tx, p, ct), facetWindow.Count);
+                total = Math.Max(await EstimateMatchesAsync(conn, tx, p, query.Topics.Count > 0, ct), facetWindow.Count);
                 estimated = true;
             }
         }
@@ -192,7 +217,7 @@ public sealed partial class Store
 
     /// <summary>The newest matches (at most <paramref name="size"/>) before <paramref name="anchor"/>, read slice by slice.</summary>
     private static async Task<List<WindowRow>> MatchWindowAsync(
-        System.Data.Common.DbConnection conn, System.Data.Common.DbTransaction tx, DynamicParameters p, int size,
+        System.Data.Common.DbConnection conn, System.Data.Common.DbTransaction tx, DynamicParameters p, bool topics, int size,
         DateTimeOffset anchor, DateTimeOffset? since, CancellationToken ct)
     {
         var rows = new List<WindowRow>();
@@ -203,7 +228,7 @@ public sealed partial class Store
             p.Add("SliceFrom", from?.UtcDateTime);
             p.Add("SliceTo", to?.UtcDateTime);
             p.Add("Need", size - rows.Count);
-            rows.AddRange(await conn.QueryAsync<WindowRow>(new CommandDefinition(SliceSql, p, tx, cancellationToken: ct)));
+            rows.AddRange(await conn.QueryAsync<WindowRow>(new CommandDefinition(SliceSql[topics ? 1 : 0], p, tx, cancellationToken: ct)));
             if (rows.Count >= size || from is null || from == since) break;
             to = from;
         }
@@ -211,10 +236,10 @@ public sealed partial class Store
     }
 
     /// <summary>The planner's estimate of all matches: counting hundreds of thousands exactly costs more than the search.</summary>
-    private static async Task<long> EstimateMatchesAsync(System.Data.Common.DbConnection conn, System.Data.Common.DbTransaction tx, DynamicParameters p, CancellationToken ct)
+    private static async Task<long> EstimateMatchesAsync(System.Data.Common.DbConnection conn, System.Data.Common.DbTransaction tx, DynamicParameters p, bool topics, CancellationToken ct)
     {
         var plan = await conn.ExecuteScalarAsync<string>(new CommandDefinition(
-            $"EXPLAIN (FORMAT JSON) SELECT 1 FROM articles a JOIN sources s ON s.id = a.source_id WHERE {SearchWhere}", p, tx, cancellationToken: ct));
+            $"EXPLAIN (FORMAT JSON) SELECT 1 FROM articles a JOIN sources s ON s.id = a.source_id WHERE {SearchWhere(topics, sliced: false)}", p, tx, cancellationToken: ct));
         using var json = System.Text.Json.JsonDocument.Parse(plan ?? "[]");
         return json.RootElement.GetArrayLength() > 0 && json.RootElement[0].GetProperty("Plan").TryGetProperty("Plan Rows", out var r)
             ? (long)r.GetDouble() : 0;
@@ -243,10 +268,7 @@ public sealed partial class Store
 
     private static SearchHit ToHit(HitRow r) => new(r.Id, r.Url, r.Title, r.Source, r.SourceName, r.PublishedAt, r.Language,
         System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, float>>(r.TopicsJson ?? "{}") ?? [],
-        Snippet(r.Snippet), HighlightHtml(r.Snippet), r.Rank, r.ContentKind == "pdf")
-    {
-        AlsoPublishedBy = (r.StorySources ?? []).Where(name => name != r.SourceName).Distinct().Order(StringComparer.Ordinal).ToList(),
-    };
+        Snippet(r.Snippet), HighlightHtml(r.Snippet), r.Rank, r.ContentKind == "pdf");
 
     /// <summary>Snippet as plain text, the highlight markers removed: callers encode it themselves.</summary>
     private static string Snippet(string? raw) => Text(raw).Replace(MarkStart.ToString(), "").Replace(MarkEnd.ToString(), "");
@@ -274,7 +296,6 @@ public sealed partial class Store
         public DateTime SortDate { get; init; }
         public double Rank { get; init; }
         public string? TopicsJson { get; init; }
-        public string[]? StorySources { get; init; }
         public string? Description { get; init; }
         public string? Body { get; init; }
     }

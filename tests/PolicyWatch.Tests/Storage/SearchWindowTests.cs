@@ -34,7 +34,7 @@ public sealed class SearchWindowTests(PostgresFixture pg) : IAsyncLifetime
                    @now - g * interval '13 hours', 'en', 'processed'
             FROM generate_series(0, @last) g;
             INSERT INTO article_topics (article_id, topic, score, model_version)
-            SELECT id, 'export-controls', 0.8, 'test' FROM articles WHERE id % 3 = 0;
+            SELECT id, 'export-controls', 0.8, 'test' FROM articles WHERE id % 10 = 0;
             ANALYZE articles; ANALYZE article_topics;
             """, new { now = Now, last = Articles - 1 });
     }
