@@ -75,7 +75,8 @@ public sealed partial class Store
     /// Full-text search with filters, ranking (text rank × topic score × recency, or date), keyset pagination that is
     /// stable while articles arrive (the cursor pins the clock used for recency), highlighted snippets and facets.
     /// </summary>
-    public async Task<SearchResult> SearchAsync(SearchQuery query, DateTimeOffset now, CancellationToken ct = default)
+    /// <param name="plans">When given, receives <c>EXPLAIN (ANALYZE, BUFFERS)</c> of each step that finds matches (benchmarks, diagnosis).</param>
+    public async Task<SearchResult> SearchAsync(SearchQuery query, DateTimeOffset now, CancellationToken ct = default, List<string>? plans = null)
     {
         query = query.Validated();
         var cursor = Cursor.Parse(query.After, query.Sort) ?? new Cursor(now, null, null, null);
@@ -111,7 +112,7 @@ public sealed partial class Store
         var anchor = byDate && cursor.Date is { } d ? new DateTimeOffset(d, TimeSpan.Zero) : cursor.Now;
         p.Add("CursorDate", byDate ? cursor.Date : null);
         p.Add("CursorId", byDate ? cursor.Id : null);
-        var window = await MatchWindowAsync(conn, tx, p, query.Topics.Count > 0, windowSize, anchor, query.Since, ct);
+        var window = await MatchWindowAsync(conn, tx, p, query.Topics.Count > 0, windowSize, anchor, query.Since, ct, plans);
         var exhaustive = window.Count < windowSize;
 
         // rank the window; copies of one story (same normalised title) fold into the best-placed one, "also published
@@ -218,7 +219,7 @@ public sealed partial class Store
     /// <summary>The newest matches (at most <paramref name="size"/>) before <paramref name="anchor"/>, read slice by slice.</summary>
     private static async Task<List<WindowRow>> MatchWindowAsync(
         System.Data.Common.DbConnection conn, System.Data.Common.DbTransaction tx, DynamicParameters p, bool topics, int size,
-        DateTimeOffset anchor, DateTimeOffset? since, CancellationToken ct)
+        DateTimeOffset anchor, DateTimeOffset? since, CancellationToken ct, List<string>? plans = null)
     {
         var rows = new List<WindowRow>();
         DateTimeOffset? to = null;
@@ -228,6 +229,9 @@ public sealed partial class Store
             p.Add("SliceFrom", from?.UtcDateTime);
             p.Add("SliceTo", to?.UtcDateTime);
             p.Add("Need", size - rows.Count);
+            if (plans is not null)
+                plans.Add($"-- slice from {from?.ToString("u", CultureInfo.InvariantCulture) ?? "the start"} to {to?.ToString("u", CultureInfo.InvariantCulture) ?? "now"}, {size - rows.Count} wanted\n" +
+                    string.Join('\n', await conn.QueryAsync<string>(new CommandDefinition("EXPLAIN (ANALYZE, BUFFERS) " + SliceSql[topics ? 1 : 0], p, tx, cancellationToken: ct))));
             rows.AddRange(await conn.QueryAsync<WindowRow>(new CommandDefinition(SliceSql[topics ? 1 : 0], p, tx, cancellationToken: ct)));
             if (rows.Count >= size || from is null || from == since) break;
             to = from;

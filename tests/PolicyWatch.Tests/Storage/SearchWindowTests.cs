@@ -149,4 +149,23 @@ public sealed class SearchWindowTests(PostgresFixture pg) : IAsyncLifetime
             Assert.Equal(["Wire B"], hit.AlsoPublishedBy);
         }
     }
+
+    [Fact]
+    public async Task TagDates_FollowTheArticle_WhateverWritesThem()
+    {
+        await using var conn = await _db.OpenConnectionAsync();
+        var id = await conn.ExecuteScalarAsync<long>("SELECT id FROM articles WHERE title = 'Tariff story 7'");
+        await conn.ExecuteAsync("INSERT INTO article_topics (article_id, topic, score, model_version) VALUES (@id, 'pax-silica', 0.9, 'test')", new { id });
+        Task<DateTime> TagDate() => conn.ExecuteScalarAsync<DateTime>("SELECT sort_date FROM article_topics WHERE article_id = @id AND topic = 'pax-silica'", new { id });
+
+        Assert.Equal(Now.AddHours(-13 * 7).UtcDateTime, await TagDate());
+
+        await conn.ExecuteAsync("UPDATE articles SET published_at = @d WHERE id = @id", new { id, d = Now.AddDays(-400) });
+        Assert.Equal(Now.AddDays(-400).UtcDateTime, await TagDate());
+
+        await conn.ExecuteAsync("UPDATE articles SET published_at = NULL, discovered_at = @d WHERE id = @id", new { id, d = Now.AddDays(-2) });
+        Assert.Equal(Now.AddDays(-2).UtcDateTime, await TagDate());
+        var found = await _store.SearchAsync(new SearchQuery { Topics = ["pax-silica"], Since = Now.AddDays(-3) }, Now);
+        Assert.Equal([id], found.Hits.Select(h => h.Id));
+    }
 }
