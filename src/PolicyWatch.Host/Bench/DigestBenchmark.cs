@@ -27,11 +27,20 @@ public static class DigestBenchmark
         var store = new Store(db);
         string[] topics = ["export-controls", "open-weights", "pax-silica", "chips-compute", "model-distillation", "ai-sovereignty", "defense-ai", "us-china-ai-race"];
         var rng = new Random(5);
+        // every tenth subscriber also follows one of five saved searches, a section of its own
+        var owner = (await store.ListUsersAsync(ct)).FirstOrDefault(u => u.Username == "bench") ?? await store.CreateUserAsync("bench", Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)), "analyst", ct);
+        var searches = new List<long>();
+        foreach (var q in new[] { "q=\"export controls\"", "q=huawei ascend", "q=pax silica&topic=pax-silica", "q=deepseek or qwen", "q=gallium germanium" })
+            searches.Add((await store.SaveSearchAsync(owner.Id, q, System.Text.Json.JsonSerializer.Serialize(new { query = q }), ct)).Id);
         var ids = new List<long>();
         for (var i = 0; i < subscribers; i++)
         {
             var mine = topics.OrderBy(_ => rng.Next()).Take(1 + rng.Next(3)).ToArray();
-            ids.Add((await store.UpsertSubscriberAsync(new Subscriber { Email = $"analyst{i}@bench.example", Topics = mine, SendTime = new TimeOnly(0, 0), TimeZone = "UTC" }, ct)).Id);
+            ids.Add((await store.UpsertSubscriberAsync(new Subscriber
+            {
+                Email = $"analyst{i}@bench.example", Topics = mine, SendTime = new TimeOnly(0, 0), TimeZone = "UTC",
+                SavedSearches = i % 10 == 0 ? [searches[i / 10 % searches.Count]] : [],
+            }, ct)).Id);
         }
 
         var maildir = Path.Combine(Directory.CreateTempSubdirectory("policywatch-bench-mail-").FullName, "mail");
@@ -51,19 +60,21 @@ public static class DigestBenchmark
             await Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct }, async (id, token) =>
                 outcomes.Add(await sender.SendAsync(id, day, token)));
             watch.Stop();
-            var delivered = Directory.Exists(Path.Combine(maildir, "new")) ? Directory.GetFiles(Path.Combine(maildir, "new")).Length : 0;
+            var files = Directory.Exists(Path.Combine(maildir, "new")) ? Directory.GetFiles(Path.Combine(maildir, "new")) : [];
+            var delivered = files.Length;
+            var withSearch = files.Count(f => File.ReadAllText(f).Contains("Saved search:", StringComparison.Ordinal));
             await log.WriteLineAsync($"{delivered} digests delivered in {watch.Elapsed.TotalSeconds:0.0} s");
             return $"""
                 ## Digests
 
-                `policywatch bench digest --articles {articles} --subscribers {subscribers}` — {subscribers:N0} subscribers (1–3 topics each) over the
+                `policywatch bench digest --articles {articles} --subscribers {subscribers}` — {subscribers:N0} subscribers (1–3 topics each, every tenth also a saved-search section) over the
                 generated corpus of `bench search` ({articles:N0} articles, built in {corpus.BuildTime.TotalSeconds:0} s); every digest built from the
                 database, rendered (HTML and text) and sent over SMTP to aiosmtpd on loopback, 8 at a time, through the jobs' sender.
                 Measured {DateTime.UtcNow:yyyy-MM-dd} on {BenchmarkReport.Machine()}.
 
-                | subscribers | sent | skipped (empty) | delivered to the Maildir | time | digests/s |
-                |---|---|---|---|---|---|
-                | {subscribers} | {outcomes.Count(o => o == DigestOutcome.Sent)} | {outcomes.Count(o => o == DigestOutcome.Skipped)} | {delivered} | {watch.Elapsed.TotalSeconds:0.0} s | {subscribers / watch.Elapsed.TotalSeconds:0} |
+                | subscribers | sent | skipped (empty) | delivered to the Maildir | with a saved-search section | time | digests/s |
+                |---|---|---|---|---|---|---|
+                | {subscribers} | {outcomes.Count(o => o == DigestOutcome.Sent)} | {outcomes.Count(o => o == DigestOutcome.Skipped)} | {delivered} | {withSearch} | {watch.Elapsed.TotalSeconds:0.0} s | {subscribers / watch.Elapsed.TotalSeconds:0} |
 
                 Target: 1,000 subscribers over 1,000,000 articles in under 60 s.
                 """;
