@@ -42,6 +42,8 @@ public sealed class AppRuntime : IAsyncDisposable
             {
                 DataDir = dataDir,
                 BinDir = baseConfig["Database:PostgresBinDir"],
+                Tune = baseConfig.GetValue("Database:Tune", true),
+                ExtraServerOptions = LocalPostgres.CheckServerOptions(baseConfig["Database:ServerOptions"] ?? ""),
             }, bootstrapLogs.CreateLogger("PolicyWatch.EmbeddedPostgres"), ct);
             overrides["ConnectionStrings:PolicyWatch"] = embedded.ConnectionString;
         }

@@ -147,6 +147,15 @@ public sealed class LocalPostgres : IAsyncDisposable
     /// A quarter of memory for shared buffers (at most 8 GB), the rest counted as OS cache, SSD-like page costs: search
     /// over a million articles reads its GIN index and heap from memory (see docs/benchmarks.md).
     /// </summary>
+    /// <summary>
+    /// Operator-given server settings reach the server through pg_ctl's shell command line, so only plain
+    /// <c>-c name=value</c> pairs are accepted.
+    /// </summary>
+    public static string CheckServerOptions(string options) =>
+        System.Text.RegularExpressions.Regex.IsMatch(options, @"^(\s*-c\s+[a-z_.]+=[A-Za-z0-9_.]+)*\s*$")
+            ? options.Trim()
+            : throw new ConfigurationException($"Database:ServerOptions must be '-c name=value' pairs (letters, digits, '_' and '.'), not '{options}'");
+
     internal static string TunedSettings()
     {
         var memoryMb = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 1024 / 1024;

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
+using PolicyWatch;
 using PolicyWatch.Storage;
 using PolicyWatch.Tests.Support;
 
@@ -10,6 +11,27 @@ public sealed class LocalPostgresTests : IDisposable
     private readonly string _dir = TempDirs.Create("launcher");
 
     private LocalPostgresOptions Options => new() { DataDir = _dir, NoSync = true, Tune = false, ExtraServerOptions = "-c fsync=off" };
+
+    [Theory]
+    [InlineData("-c shared_buffers=2GB -c work_mem=8MB", true)]
+    [InlineData("", true)]
+    [InlineData("-c shared_buffers=2GB; rm -rf /", false)]
+    [InlineData("-c log_line_prefix=$(id)", false)]
+    [InlineData("--single", false)]
+    public void ServerOptions_OnlyPlainSettingsPass(string options, bool accepted)
+    {
+        if (accepted) Assert.Equal(options.Trim(), LocalPostgres.CheckServerOptions(options));
+        else Assert.Throws<ConfigurationException>(() => LocalPostgres.CheckServerOptions(options));
+    }
+
+    [Fact]
+    public void TunedSettings_SizeMemoryToTheMachine()
+    {
+        var settings = LocalPostgres.TunedSettings();
+        var shared = int.Parse(System.Text.RegularExpressions.Regex.Match(settings, @"shared_buffers=(\d+)MB").Groups[1].Value);
+        Assert.InRange(shared, 128, 8192);
+        Assert.Equal(settings, LocalPostgres.CheckServerOptions(settings)); // the same shape operators may use
+    }
 
     [Fact]
     public async Task Start_EmptyDataDir_CreatesClusterThatAnswersAndStopsOnDispose()
