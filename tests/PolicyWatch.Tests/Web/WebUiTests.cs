@@ -81,6 +81,30 @@ public sealed class WebUiTests(PostgresFixture pg) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SaveASearch_RunItAgain_RemoveIt()
+    {
+        SignIn();
+        Find(By.Id("q")).SendKeys("export controls");
+        Find(By.Id("search")).Click();
+        WaitForText(By.Id("result-count"), "2 results");
+
+        Find(By.Id("save-name")).SendKeys("Export <watch>");
+        Find(By.Id("save-search")).Click();
+        WaitForText(By.CssSelector("#saved-searches .saved a"), "Export <watch>");
+        var saved = Assert.Single(await _app.Store.ListSavedSearchesAsync((await _app.Store.VerifyUserAsync("ana", ServedApp.AnalystPassword))!.Id));
+        using (var json = System.Text.Json.JsonDocument.Parse(saved.QueryJson))
+            Assert.Equal("export controls", PolicyWatch.Search.SearchQuery.FromQueryString(json.RootElement.GetProperty("query").GetString()!, DateTimeOffset.UtcNow).Text);
+
+        Go("/");
+        Find(By.CssSelector("#saved-searches .saved a")).Click();
+        WaitForText(By.Id("result-count"), "2 results");
+        Assert.Equal("export controls", Find(By.Id("q")).GetAttribute("value"));
+
+        Find(By.CssSelector("#saved-searches button[data-delete]")).Click();
+        new WebDriverWait(_browser, TimeSpan.FromSeconds(10)).Until(d => d.FindElements(By.CssSelector("#saved-searches .saved")).Count == 0);
+    }
+
+    [Fact]
     public void FetchedMarkup_IsShownAsText_NeverRun()
     {
         SignIn();
