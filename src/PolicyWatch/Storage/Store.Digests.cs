@@ -18,6 +18,18 @@ public sealed class Subscriber
     public string Frequency { get; init; } = "daily";
     public bool SendEmpty { get; init; }
     public bool Active { get; init; } = true;
+
+    /// <summary>The rules every way of managing subscribers shares; the message says what is wrong.</summary>
+    public Subscriber Validated()
+    {
+        if (string.IsNullOrWhiteSpace(Email) || !Email.Contains('@') || Email.Length > 320) throw new ArgumentException("a valid email address is needed");
+        try { TimeZoneInfo.FindSystemTimeZoneById(TimeZone); }
+        catch (Exception e) when (e is TimeZoneNotFoundException or InvalidTimeZoneException) { throw new ArgumentException($"'{TimeZone}' is not an IANA time zone"); }
+        if (Frequency is not ("daily" or "weekdays")) throw new ArgumentException("frequency must be daily or weekdays");
+        if (MinScore is < 0 or > 1 || float.IsNaN(MinScore)) throw new ArgumentException("the minimum score must be between 0 and 1");
+        if (Name is { Length: > 200 }) throw new ArgumentException("the name is longer than 200 characters");
+        return this;
+    }
 }
 
 public sealed record DeliveryClaim(long SubscriberId, DateOnly PeriodDate, int Attempts);
@@ -28,6 +40,7 @@ public sealed partial class Store
     /// <summary>Adds or updates by email, with its saved searches; an unknown saved search is an ArgumentException.</summary>
     public async Task<Subscriber> UpsertSubscriberAsync(Subscriber s, CancellationToken ct = default)
     {
+        s.Validated();
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         var id = await conn.ExecuteScalarAsync<long>(new CommandDefinition("""

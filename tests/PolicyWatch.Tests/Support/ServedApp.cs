@@ -13,6 +13,7 @@ namespace PolicyWatch.Tests.Support;
 public sealed class ServedApp : IAsyncDisposable
 {
     public const string AnalystPassword = "analyst-password-1";
+    public const string AdminPassword = "admin-password-1";
     private readonly PolicyWatchProcess _process;
     private readonly ServiceProvider _services;
     private readonly string _feeds;
@@ -65,7 +66,7 @@ public sealed class ServedApp : IAsyncDisposable
             ids.Add(id);
         }
         await store.CreateUserAsync("ana", AnalystPassword, "analyst");
-        await store.CreateUserAsync("root", "admin-password-1", "admin");
+        await store.CreateUserAsync("root", AdminPassword, "admin");
         var (analystKey, _) = await store.CreateApiKeyAsync("ana", "tests");
         var (adminKey, _) = await store.CreateApiKeyAsync("root", "tests");
 

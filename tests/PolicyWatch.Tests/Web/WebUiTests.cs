@@ -45,12 +45,12 @@ public sealed class WebUiTests(PostgresFixture pg) : IAsyncLifetime
         catch (WebDriverTimeoutException) { Assert.Equal(expected, _browser.FindElement(by).Text); }
     }
 
-    private void SignIn()
+    private void SignIn(string user = "ana", string password = ServedApp.AnalystPassword)
     {
         Go("/");
         Assert.Contains("/login", _browser.Url);
-        Find(By.Id("username")).SendKeys("ana");
-        Find(By.Id("password")).SendKeys(ServedApp.AnalystPassword);
+        Find(By.Id("username")).SendKeys(user);
+        Find(By.Id("password")).SendKeys(password);
         Find(By.Id("sign-in")).Click();
         Find(By.Id("search-form"));
     }
@@ -102,6 +102,38 @@ public sealed class WebUiTests(PostgresFixture pg) : IAsyncLifetime
 
         Find(By.CssSelector("#saved-searches button[data-delete]")).Click();
         new WebDriverWait(_browser, TimeSpan.FromSeconds(10)).Until(d => d.FindElements(By.CssSelector("#saved-searches .saved")).Count == 0);
+    }
+
+    [Fact]
+    public async Task Admin_AddsEditsAndRemovesASubscriber_WithASavedSearch()
+    {
+        var root = (await _app.Store.VerifyUserAsync("root", ServedApp.AdminPassword))!;
+        await _app.Store.SaveSearchAsync(root.Id, "Chip rules", """{"query":"q=chips"}""");
+        SignIn("root", ServedApp.AdminPassword);
+        Go("/admin");
+
+        // a bad time zone is refused with the reason, the form keeps what was typed
+        Find(By.Id("sub-email")).SendKeys("desk@example.test");
+        Find(By.CssSelector("#subscriber-form input[name='topic'][value='pax-silica']")).Click();
+        Find(By.CssSelector("#subscriber-form input[data-search='Chip rules']")).Click();
+        Find(By.CssSelector("#subscriber-form input[name='timeZone']")).Clear();
+        Find(By.CssSelector("#subscriber-form input[name='timeZone']")).SendKeys("Mars/Olympus");
+        Find(By.Id("save-subscriber")).Click();
+        WaitForText(By.Id("subscriber-error"), "'Mars/Olympus' is not an IANA time zone");
+        Assert.Equal("desk@example.test", Find(By.Id("sub-email")).GetAttribute("value"));
+
+        Find(By.CssSelector("#subscriber-form input[name='timeZone']")).Clear();
+        Find(By.CssSelector("#subscriber-form input[name='timeZone']")).SendKeys("Europe/Brussels");
+        Find(By.Id("save-subscriber")).Click();
+        WaitForText(By.Id("admin-message"), "desk@example.test saved.");
+        var saved = (await _app.Store.FindSubscriberAsync("desk@example.test"))!;
+        Assert.Equal(["pax-silica"], saved.Topics);
+        Assert.Single(saved.SavedSearches);
+        Assert.Equal("Europe/Brussels", saved.TimeZone);
+
+        Find(By.CssSelector("button[data-remove='desk@example.test']")).Click();
+        WaitForText(By.Id("admin-message"), "desk@example.test removed.");
+        Assert.Null(await _app.Store.FindSubscriberAsync("desk@example.test"));
     }
 
     [Fact]
