@@ -51,6 +51,8 @@ public sealed record BenchCorpus(string ConnectionString, int Articles, DateTime
         var watch = Stopwatch.StartNew();
         await SearchBenchmark.BuildCorpusAsync(db, articles, now, ct);
         watch.Stop();
+        // queries run as of the end of the build, when every generated article has been found
+        now = DateTimeOffset.UtcNow;
         await log.WriteLineAsync($"corpus of {articles} articles built in {watch.Elapsed.TotalSeconds:0} s");
         await using (var conn = await db.OpenConnectionAsync(ct))
         await using (var cmd = new NpgsqlCommand("""

@@ -157,7 +157,7 @@ public static class SearchBenchmark
     {
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var writer = await conn.BeginBinaryImportAsync(
-            "COPY articles (source_id, url, canonical_url, title, description, body, published_at, language, status) FROM STDIN (FORMAT BINARY)", ct);
+            "COPY articles (source_id, url, canonical_url, title, description, body, published_at, discovered_at, language, status) FROM STDIN (FORMAT BINARY)", ct);
         var rng = new Random(1000 + stream);
         for (var i = stream; i < total; i += streams)
         {
@@ -171,7 +171,9 @@ public static class SearchBenchmark
             await writer.WriteAsync(title, NpgsqlDbType.Text, ct);
             await writer.WriteAsync(body[..Math.Min(200, body.Length)], NpgsqlDbType.Text, ct);
             await writer.WriteAsync(body, NpgsqlDbType.Text, ct);
-            await writer.WriteAsync(now.AddMinutes(-rng.Next(730 * 24 * 60)).UtcDateTime, NpgsqlDbType.TimestampTz, ct);
+            var published = now.AddMinutes(-rng.Next(730 * 24 * 60)).UtcDateTime;
+            await writer.WriteAsync(published, NpgsqlDbType.TimestampTz, ct);
+            await writer.WriteAsync(published, NpgsqlDbType.TimestampTz, ct); // found when published, as a polled feed finds it
             await writer.WriteAsync("en", NpgsqlDbType.Text, ct);
             await writer.WriteAsync("processed", NpgsqlDbType.Text, ct);
         }

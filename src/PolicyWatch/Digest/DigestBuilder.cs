@@ -18,16 +18,14 @@ public static partial class DigestBuilder
         var sections = new List<DigestSection>();
         foreach (var group in candidates.GroupBy(c => c.Topic).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
-            var stories = group
-                .GroupBy(c => Stories.Key(c.Title ?? c.Url))
+            var rank = Rank(periodEnd);
+            var stories = Stories.Group(group.OrderByDescending(rank).ThenByDescending(c => c.ArticleId), c => c.Title, c => Date(c, periodEnd))
                 .Select(story =>
                 {
-                    var ranked = story.OrderByDescending(Rank(periodEnd)).ToList();
-                    var best = ranked[0];
-                    var also = ranked.Skip(1).Select(c => c.Source).Where(s => s != best.Source).Distinct().ToList();
-                    return (Best: best, Also: also, Rank: Rank(periodEnd)(best));
+                    var best = story[0];
+                    var also = story.Skip(1).Select(c => c.Source).Where(s => s != best.Source).Distinct().ToList();
+                    return (Best: best, Also: also, Rank: rank(best));
                 })
-                .OrderByDescending(s => s.Rank)
                 .ToList();
             var items = stories.Take(ItemsPerTopic).Select(s => new DigestItem(s.Best.ArticleId, s.Best.Title ?? s.Best.Url, s.Best.Url, s.Best.Source,
                 s.Best.Published, Excerpt(s.Best.Excerpt), s.Best.Score, s.Also)).ToList();
@@ -40,15 +38,17 @@ public static partial class DigestBuilder
     /// <summary>A saved search's section: its hits in the search's order, copies of one story merged into one item.</summary>
     public static DigestSection SearchSection(string key, string name, IReadOnlyList<DigestCandidate> hits, int count, int thisWeek, int previousWeek)
     {
-        // GroupBy keeps the order of each story's first hit, which is the search's ranking
-        var items = hits.GroupBy(c => Stories.Key(c.Title ?? c.Url)).Select(story =>
+        // the search's ranking leads; copies the search had already folded into a hit stay "also in"
+        var items = Stories.Group(hits, c => c.Title, c => Date(c, DateTimeOffset.UtcNow)).Select(story =>
         {
-            var best = story.First();
-            var also = story.Skip(1).Select(c => c.Source).Where(s => s != best.Source).Distinct().ToList();
+            var best = story[0];
+            var also = story.Skip(1).Select(c => c.Source).Concat(story.SelectMany(c => c.AlsoIn)).Where(s => s != best.Source).Distinct().ToList();
             return new DigestItem(best.ArticleId, best.Title ?? best.Url, best.Url, best.Source, best.Published, Excerpt(best.Excerpt), best.Score, also);
         }).Take(ItemsPerTopic).ToList();
         return new DigestSection(key, name, count, thisWeek, previousWeek, items);
     }
+
+    private static DateTime Date(DigestCandidate c, DateTimeOffset fallback) => c.Published ?? fallback.UtcDateTime;
 
     private static Func<DigestCandidate, double> Rank(DateTimeOffset end) => c =>
     {

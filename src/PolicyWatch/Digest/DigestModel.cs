@@ -6,6 +6,9 @@ public sealed record DigestItem(long ArticleId, string Title, string Url, string
 public sealed record DigestSection(string Topic, string TopicName, int Count, int ThisWeek, int PreviousWeek, IReadOnlyList<DigestItem> Items)
 {
     public const string SearchPrefix = "search-";
+
+    /// <summary>The counts reached their cap: "at least" (a saved search matching more than 10,000 articles a week).</summary>
+    public bool CountsAtLeast { get; init; }
     public bool IsSavedSearch => Topic.StartsWith(SearchPrefix, StringComparison.Ordinal);
 }
 
@@ -18,4 +21,8 @@ public sealed record DigestModel(string Email, string? Name, DateOnly Date, Date
 
 /// <summary>A candidate article for a digest section, as the store returns it.</summary>
 public sealed record DigestCandidate(long ArticleId, string Topic, float Score, string? Title, string Url, string Source, float SourceWeight,
-    DateTime? Published, string? Excerpt);
+    DateTime? Published, string? Excerpt)
+{
+    /// <summary>Other sites of the same story, when the candidate comes from a search that already merged them.</summary>
+    public IReadOnlyList<string> AlsoIn { get; init; } = [];
+}

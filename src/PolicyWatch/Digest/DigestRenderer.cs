@@ -31,7 +31,7 @@ public static class DigestRenderer
         {
             var change = s.ThisWeek - s.PreviousWeek;
             sb.Append("<tr><td style=\"padding:16px 20px 4px\"><span style=\"font-size:17px;font-weight:bold\">").Append(HtmlEncode(s.TopicName)).Append("</span> ")
-              .Append("<span style=\"font-size:13px;color:#5b6475\">").Append(s.Count.ToString(c)).Append(" new · ").Append(s.ThisWeek.ToString(c))
+              .Append("<span style=\"font-size:13px;color:#5b6475\">").Append(N(s, s.Count)).Append(" new · ").Append(N(s, s.ThisWeek))
               .Append(" this week (").Append(change >= 0 ? "+" : "").Append(change.ToString(c)).Append(" on the week before)</span></td></tr>");
             foreach (var i in s.Items)
             {
@@ -48,6 +48,8 @@ public static class DigestRenderer
         return sb.ToString();
     }
 
+    private static string N(DigestSection s, int n) => n.ToString(CultureInfo.InvariantCulture) + (s.CountsAtLeast && n >= 10_000 ? "+" : "");
+
     public static string Text(DigestModel d)
     {
         var sb = new StringBuilder();
@@ -55,7 +57,7 @@ public static class DigestRenderer
         if (d.IsEmpty) sb.AppendLine("Nothing new in your topics and searches since the last digest.");
         foreach (var s in d.Sections.Where(s => s.Items.Count > 0))
         {
-            sb.AppendLine($"== {s.TopicName} ({s.Count} new, {s.ThisWeek} this week, {s.ThisWeek - s.PreviousWeek:+0;-0;0} on the week before) ==").AppendLine();
+            sb.AppendLine($"== {s.TopicName} ({N(s, s.Count)} new, {N(s, s.ThisWeek)} this week, {s.ThisWeek - s.PreviousWeek:+0;-0;0} on the week before) ==").AppendLine();
             foreach (var i in s.Items)
             {
                 sb.AppendLine(i.Title);

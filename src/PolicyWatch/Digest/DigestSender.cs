@@ -42,10 +42,21 @@ public sealed class DigestSender(Store store, DigestMailer mailer, DigestOptions
     // subscribers following one saved search over the same period share its section
     private readonly System.Collections.Concurrent.ConcurrentDictionary<(long, DateTimeOffset, DateTimeOffset), Lazy<Task<DigestSection?>>> _searchSections = new();
 
-    private Task<DigestSection?> SearchSectionAsync(long id, DateTimeOffset start, DateTimeOffset end, CancellationToken ct)
+    private async Task<DigestSection?> SearchSectionAsync(long id, DateTimeOffset start, DateTimeOffset end, CancellationToken ct)
     {
         if (_searchSections.Count > 1024) _searchSections.Clear();
-        return _searchSections.GetOrAdd((id, start, end), k => new Lazy<Task<DigestSection?>>(() => BuildSearchSectionAsync(k.Item1, k.Item2, k.Item3))).Value.WaitAsync(ct);
+        var key = (id, start, end);
+        var section = _searchSections.GetOrAdd(key, k => new Lazy<Task<DigestSection?>>(() => BuildSearchSectionAsync(k.Item1, k.Item2, k.Item3)));
+        try
+        {
+            return await section.Value.WaitAsync(ct);
+        }
+        catch when (section.Value.IsFaulted)
+        {
+            // a failure is not kept: the next subscriber or the job's retry builds the section again
+            _searchSections.TryRemove(new KeyValuePair<(long, DateTimeOffset, DateTimeOffset), Lazy<Task<DigestSection?>>>(key, section));
+            throw;
+        }
     }
 
     /// <summary>The saved search run over the period (its own date bounds narrowed to it), with counts for this week and the one before.</summary>
@@ -64,29 +75,46 @@ public sealed class DigestSender(Store store, DigestMailer mailer, DigestOptions
             log.LogWarning("Saved search {SavedSearchId} cannot be read, left out of digests: {Error}", id, e.Message);
             return null;
         }
-        async Task<SearchResult?> InAsync(DateTimeOffset from, DateTimeOffset to, int limit)
+        (DateTimeOffset Since, DateTimeOffset Until)? Within(DateTimeOffset from, DateTimeOffset to)
         {
             var since = query.Since is { } qs && qs > from ? qs : from;
             var until = query.Until is { } qu && qu < to ? qu : to;
-            if (since >= until) return null;
-            return await store.SearchAsync(query with { Since = since, Until = until, Sort = SearchSort.Relevance, Limit = limit, After = null, Facets = true }, end);
+            return since < until ? (since, until) : null;
         }
-        var period = await InAsync(start, end, 20);
-        var thisWeek = await InAsync(end.AddDays(-7), end, 1);
-        var previousWeek = await InAsync(end.AddDays(-14), end.AddDays(-7), 1);
+        // the clock, not the period's end, bounds what has been found so far: an article published in the period but
+        // found after its end still belongs to it
+        var now = clock.GetUtcNow();
+        async Task<(long Count, bool Capped)> CountAsync(DateTimeOffset from, DateTimeOffset to) =>
+            Within(from, to) is { } w ? await store.CountMatchesAsync(query with { Since = w.Since, Until = w.Until, After = null }, now) : (0, false);
+        SearchResult? period = null;
+        if (Within(start, end) is { } p)
+            period = await store.SearchAsync(query with { Since = p.Since, Until = p.Until, Sort = SearchSort.Relevance, Limit = 20, After = null, Facets = false }, now);
+        var inPeriod = await CountAsync(start, end);
+        var thisWeek = await CountAsync(end.AddDays(-7), end);
+        var previousWeek = await CountAsync(end.AddDays(-14), end.AddDays(-7));
         var key = DigestSection.SearchPrefix + id.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var hits = (period?.Hits ?? []).Select(h => new DigestCandidate(h.Id, key, h.Topics.Values.DefaultIfEmpty(0f).Max(), h.Title, h.Url, h.SourceName, 1f,
-            h.Published, h.Snippet)).ToList();
-        return DigestBuilder.SearchSection(key, $"Saved search: {saved.Name}", hits, (int)(period?.Total ?? 0), (int)(thisWeek?.Total ?? 0), (int)(previousWeek?.Total ?? 0));
+            h.Published, h.Snippet) { AlsoIn = h.AlsoPublishedBy }).ToList();
+        return DigestBuilder.SearchSection(key, $"Saved search: {saved.Name}", hits, (int)inPeriod.Count, (int)thisWeek.Count, (int)previousWeek.Count)
+            with { CountsAtLeast = inPeriod.Capped || thisWeek.Capped || previousWeek.Capped };
     }
 
     // the week-on-week counts depend only on the period's end, which most subscribers share: one query, not one each
     private readonly System.Collections.Concurrent.ConcurrentDictionary<DateTimeOffset, Lazy<Task<IReadOnlyDictionary<string, (int ThisWeek, int PreviousWeek)>>>> _weekly = new();
 
-    private Task<IReadOnlyDictionary<string, (int ThisWeek, int PreviousWeek)>> WeeklyAsync(DateTimeOffset end, CancellationToken ct)
+    private async Task<IReadOnlyDictionary<string, (int ThisWeek, int PreviousWeek)>> WeeklyAsync(DateTimeOffset end, CancellationToken ct)
     {
         if (_weekly.Count > 256) _weekly.Clear();
-        return _weekly.GetOrAdd(end, e => new Lazy<Task<IReadOnlyDictionary<string, (int, int)>>>(() => store.WeeklyTopicCountsAsync(e, CancellationToken.None))).Value.WaitAsync(ct);
+        var counts = _weekly.GetOrAdd(end, e => new Lazy<Task<IReadOnlyDictionary<string, (int, int)>>>(() => store.WeeklyTopicCountsAsync(e, CancellationToken.None)));
+        try
+        {
+            return await counts.Value.WaitAsync(ct);
+        }
+        catch when (counts.Value.IsFaulted)
+        {
+            _weekly.TryRemove(new KeyValuePair<DateTimeOffset, Lazy<Task<IReadOnlyDictionary<string, (int, int)>>>>(end, counts));
+            throw;
+        }
     }
 
     public async Task<DigestOutcome> SendAsync(long subscriberId, DateOnly day, CancellationToken ct)

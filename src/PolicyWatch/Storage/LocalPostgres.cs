@@ -152,7 +152,7 @@ public sealed class LocalPostgres : IAsyncDisposable
     /// <c>-c name=value</c> pairs are accepted.
     /// </summary>
     public static string CheckServerOptions(string options) =>
-        System.Text.RegularExpressions.Regex.IsMatch(options, @"^(\s*-c\s+[a-z_.]+=[A-Za-z0-9_.]+)*\s*$")
+        System.Text.RegularExpressions.Regex.IsMatch(options, @"^([ \t]*-c[ \t]+[a-z_.]+=[A-Za-z0-9_.]+)*[ \t]*$")
             ? options.Trim()
             : throw new ConfigurationException($"Database:ServerOptions must be '-c name=value' pairs (letters, digits, '_' and '.'), not '{options}'");
 
@@ -169,11 +169,12 @@ public sealed class LocalPostgres : IAsyncDisposable
     private async Task StartServerAsync(CancellationToken ct)
     {
         var log = Path.Combine(_clusterDir, "server.log");
+        var tune = _options.Tune;
         for (var attempt = 1; ; attempt++)
         {
             Port = FreeLoopbackPort();
             // TCP on loopback only: no Unix socket, whose path length limit long data dirs would break
-            var serverOptions = $"-p {Port} -c listen_addresses=127.0.0.1 -c unix_socket_directories='' {(_options.Tune ? TunedSettings() : "")} {_options.ExtraServerOptions}".Trim();
+            var serverOptions = $"-p {Port} -c listen_addresses=127.0.0.1 -c unix_socket_directories='' {(tune ? TunedSettings() : "")} {_options.ExtraServerOptions}".Trim();
             var result = await RunPgCtlAsync(["start", "-D", _clusterDir, "-l", log, "-w", "-t", "60", "-o", serverOptions], ct, throwOnError: false);
             if (result.ExitCode == 0)
             {
@@ -182,6 +183,9 @@ public sealed class LocalPostgres : IAsyncDisposable
             }
             if (attempt == 3)
                 throw new InvalidOperationException($"PostgreSQL failed to start (exit {result.ExitCode}): {result.Output}\n{TailOf(log)}");
+            // a container may refuse the tuned shared memory; PostgreSQL's own defaults start almost anywhere
+            if (tune && attempt == 2) _log.LogWarning("Starting the embedded PostgreSQL without memory tuning");
+            tune = tune && attempt < 2;
             _log.LogWarning("PostgreSQL failed to start on port {Port}, retrying: {Output}", Port, result.Output.Trim());
         }
     }

@@ -17,6 +17,7 @@ public sealed partial class Store
     // english and simple readings of the text are OR-ed into one tsquery, so a filtered row's tsvector is read once.
     private static string SearchWhere(bool topics, bool sliced) => $"""
         a.status = 'processed'
+          AND a.discovered_at <= @Now
           AND (@Text = '' OR a.search @@ (websearch_to_tsquery('english', @Text) || websearch_to_tsquery('simple', @Text)))
           {(topics ? $"""
           AND EXISTS (SELECT 1 FROM article_topics t WHERE t.article_id = a.id AND t.topic = ANY(@Topics) AND t.score >= @MinScore
@@ -49,7 +50,7 @@ public sealed partial class Store
     private static readonly string[] SliceSql = [SliceQuery(topics: false), SliceQuery(topics: true)];
 
     private static string SliceQuery(bool topics) => $"""
-        SELECT a.id, s.slug, coalesce(a.published_at, a.discovered_at) AS sort_date
+        SELECT a.id, s.slug, a.title, coalesce(a.published_at, a.discovered_at) AS sort_date
         FROM articles a JOIN sources s ON s.id = a.source_id
         WHERE {SearchWhere(topics, sliced: true)}
           AND (@SliceFrom::timestamptz IS NULL OR coalesce(a.published_at, a.discovered_at) >= @SliceFrom)
@@ -59,7 +60,7 @@ public sealed partial class Store
         LIMIT @Need
         """;
 
-    private sealed record WindowRow(long Id, string Slug, DateTime SortDate);
+    private sealed record WindowRow(long Id, string Slug, string? Title, DateTime SortDate);
 
     private sealed class RankedRow
     {
@@ -81,24 +82,7 @@ public sealed partial class Store
         query = query.Validated();
         var cursor = Cursor.Parse(query.After, query.Sort) ?? new Cursor(now, null, null, null);
         var byDate = query.Sort == SearchSort.Date;
-        var p = new DynamicParameters(new
-        {
-            Text = (query.Text ?? "").Trim(),
-            Topics = query.Topics.ToArray(),
-            query.AllTopics,
-            MinScore = query.MinTopicScore,
-            Sources = query.Sources.ToArray(),
-            query.Category,
-            query.Language,
-            Since = query.Since?.UtcDateTime,
-            Until = query.Until?.UtcDateTime,
-            query.HasPdf,
-            Now = cursor.Now.UtcDateTime,
-            AfterRank = cursor.Rank,
-            AfterId = cursor.Id,
-            Limit = query.Limit + 1,
-            Headline = $"StartSel={MarkStart}, StopSel={MarkEnd}, MaxFragments=2, MinWords=12, MaxWords=30, FragmentDelimiter=\" … \"",
-        });
+        var p = Parameters(query, cursor);
 
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
@@ -107,16 +91,16 @@ public sealed partial class Store
         // and parallel workers cost more to start than these short, LIMITed scans take on two cores
         await conn.ExecuteAsync(new CommandDefinition("SET LOCAL enable_seqscan = off; SET LOCAL max_parallel_workers_per_gather = 0", transaction: tx, cancellationToken: ct));
 
-        // by date the window is simply the next page after the cursor, so date-sorted results page through every match
-        var windowSize = byDate ? query.Limit + 1 : SearchWindow;
+        // by date the window is the rows after the cursor, twice a page so that copies folding into one story still fill it
+        var windowSize = byDate ? 2 * query.Limit + 1 : SearchWindow;
         var anchor = byDate && cursor.Date is { } d ? new DateTimeOffset(d, TimeSpan.Zero) : cursor.Now;
         p.Add("CursorDate", byDate ? cursor.Date : null);
         p.Add("CursorId", byDate ? cursor.Id : null);
         var window = await MatchWindowAsync(conn, tx, p, query.Topics.Count > 0, windowSize, anchor, query.Since, ct, plans);
         var exhaustive = window.Count < windowSize;
 
-        // rank the window; copies of one story (same normalised title) fold into the best-placed one, "also published
-        // by" the rest; the cursor and the page are applied here, so snippets are made for the page's articles only
+        // rank the window; copies of one story fold into the best-placed one, "also published by" the rest; the cursor
+        // and the page are applied here, so snippets are made for the page's articles only
         p.Add("Ids", window.Select(w => w.Id).ToArray());
         var ranked = window.Count == 0 ? [] : (await conn.QueryAsync<RankedRow>(new CommandDefinition("""
             SELECT a.id, a.title, s.name AS sourcename, coalesce(a.published_at, a.discovered_at) AS sortdate,
@@ -131,23 +115,35 @@ public sealed partial class Store
                                       max(t.score) FILTER (WHERE cardinality(@Topics) = 0 OR t.topic = ANY(@Topics)) AS best
                                FROM article_topics t WHERE t.article_id = a.id) tags ON true
             """, p, tx, cancellationToken: ct))).ToList();
-        var stories = ranked
-            .GroupBy(r => r.Title is { Length: > 0 } t && Stories.Key(t) is { Length: > 0 } k ? k : "#" + r.Id.ToString(CultureInfo.InvariantCulture))
-            .Select(g =>
-            {
-                var best = byDate ? g.OrderByDescending(r => r.SortDate).ThenByDescending(r => r.Id).First()
-                                  : g.OrderByDescending(r => r.Rank).ThenByDescending(r => r.Id).First();
-                return (Best: best, Also: g.Select(r => r.SourceName).Where(n => n != best.SourceName).Distinct().Order(StringComparer.Ordinal).ToList());
-            });
-        var ordered = byDate
-            ? stories.OrderByDescending(x => x.Best.SortDate).ThenByDescending(x => x.Best.Id)
-            : stories.Where(x => cursor.Id is not { } afterId || x.Best.Rank < cursor.Rank || (x.Best.Rank == cursor.Rank && x.Best.Id < afterId))
-                     .OrderByDescending(x => x.Best.Rank).ThenByDescending(x => x.Best.Id);
-        var page = ordered.Take(query.Limit + 1).ToList();
-        var more = byDate ? !exhaustive : page.Count > query.Limit;
-        if (page.Count > query.Limit) page.RemoveAt(page.Count - 1);
+        var inOrder = byDate
+            ? ranked.OrderByDescending(r => r.SortDate).ThenByDescending(r => r.Id).ToList()
+            : ranked.OrderByDescending(r => r.Rank).ThenByDescending(r => r.Id).ToList();
+        var stories = Stories.Group(inOrder, r => r.Title, r => r.SortDate);
+        List<List<RankedRow>> page;
+        bool more;
+        RankedRow? last;
+        if (byDate)
+        {
+            // whole stories up to a page, in date order; the cursor is the last row taken, so copies already folded
+            // into a shown story are not shown again
+            var taken = stories.Take(query.Limit).ToList();
+            var consumed = taken.Count == 0 ? 0 : inOrder.IndexOf(taken[^1][0]) + 1;
+            var shown = taken.SelectMany(story => story).ToHashSet();
+            while (consumed < inOrder.Count && shown.Contains(inOrder[consumed])) consumed++;
+            page = taken;
+            last = consumed > 0 ? inOrder[consumed - 1] : null;
+            more = consumed < inOrder.Count || !exhaustive;
+        }
+        else
+        {
+            page = stories.Where(x => cursor.Id is not { } afterId || x[0].Rank < cursor.Rank || (x[0].Rank == cursor.Rank && x[0].Id < afterId))
+                .Take(query.Limit + 1).ToList();
+            more = page.Count > query.Limit;
+            if (more) page.RemoveAt(page.Count - 1);
+            last = page.Count > 0 ? page[^1][0] : null;
+        }
 
-        p.Add("PageIds", page.Select(x => x.Best.Id).ToArray());
+        p.Add("PageIds", page.Select(x => x[0].Id).ToArray());
         var details = page.Count == 0 ? [] : (await conn.QueryAsync<HitRow>(new CommandDefinition("""
             SELECT a.id, a.canonical_url AS url, a.title, s.slug AS source, s.name AS source_name, a.published_at, a.language, a.content_kind,
                    CASE WHEN @Text = '' THEN left(coalesce(a.description, a.body), 300)
@@ -159,28 +155,29 @@ public sealed partial class Store
                    (SELECT coalesce(jsonb_object_agg(t.topic, t.score), jsonb_build_object())::text FROM article_topics t WHERE t.article_id = a.id) AS topics_json
             FROM unnest(@PageIds::bigint[]) AS w(id) JOIN articles a ON a.id = w.id JOIN sources s ON s.id = a.source_id
             """, p, tx, cancellationToken: ct))).ToDictionary(r => r.Id);
-        var hits = page.Where(x => details.ContainsKey(x.Best.Id))
-            .Select(x => ToHit(details[x.Best.Id]) with { Rank = x.Best.Rank, AlsoPublishedBy = x.Also }).ToList();
-        string? next = null;
-        if (more && page.Count > 0)
-        {
-            var last = page[^1].Best;
-            next = new Cursor(cursor.Now, last.Rank, last.SortDate, last.Id).ToString(query.Sort);
-        }
+        var hits = page.Where(x => details.ContainsKey(x[0].Id))
+            .Select(x => ToHit(details[x[0].Id]) with
+            {
+                Rank = x[0].Rank,
+                AlsoPublishedBy = x.Skip(1).Select(r => r.SourceName).Where(n => n != x[0].SourceName).Distinct().Order(StringComparer.Ordinal).ToList(),
+            }).ToList();
+        var next = more && last is not null ? new Cursor(cursor.Now, last.Rank, last.SortDate, last.Id).ToString(query.Sort) : null;
 
         IReadOnlyList<FacetCount> topics = [], sources = [], days = [];
         long total = hits.Count;
         var estimated = false;
         if (query.Facets)
         {
-            // facets describe the window the ranking saw (by date: the one it would see); the total is exact when the
-            // window holds every match
+            // facets describe the window the ranking saw (by date: the one it would see); the total is exact, in
+            // stories, when the window holds every match
             var facetWindow = window;
+            var facetExhaustive = exhaustive;
             if (byDate && !(query.After is null && exhaustive))
             {
                 p.Add("CursorDate", null);
                 p.Add("CursorId", null);
                 facetWindow = await MatchWindowAsync(conn, tx, p, query.Topics.Count > 0, SearchWindow, cursor.Now, query.Since, ct);
+                facetExhaustive = facetWindow.Count < SearchWindow;
             }
             if (facetWindow.Count > 0)
             {
@@ -193,13 +190,15 @@ public sealed partial class Store
                 topics = counts.OrderByDescending(f => f.Count).ThenBy(f => f.Key, StringComparer.Ordinal).Take(50).Select(f => new FacetCount(f.Key, f.Count)).ToList();
                 sources = facetWindow.GroupBy(w => w.Slug).Select(g => new FacetCount(g.Key, g.Count()))
                     .OrderByDescending(f => f.Count).ThenBy(f => f.Key, StringComparer.Ordinal).Take(20).ToList();
-                var from = cursor.Now.UtcDateTime.AddDays(-30);
+                // per day over the last 30 days; a full window reaches back only part of its oldest day, which is left out
+                var from = cursor.Now.UtcDateTime.Date.AddDays(-29);
+                if (!facetExhaustive) from = new[] { from, facetWindow.Min(w => w.SortDate).Date.AddDays(1) }.Max();
                 days = facetWindow.Where(w => w.SortDate >= from).GroupBy(w => w.SortDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))
                     .Select(g => new FacetCount(g.Key, g.Count())).OrderBy(f => f.Key, StringComparer.Ordinal).ToList();
             }
-            if (facetWindow.Count < (facetWindow == window ? windowSize : SearchWindow))
+            if (facetExhaustive)
             {
-                total = facetWindow.Count;
+                total = facetWindow == window ? stories.Count : Stories.Group(facetWindow, w => w.Title, w => w.SortDate).Count;
             }
             else
             {
@@ -214,6 +213,44 @@ public sealed partial class Store
             WindowFrom = exhaustive || byDate ? null : new DateTimeOffset(window[^1].SortDate, TimeSpan.Zero),
             WindowSize = window.Count,
         };
+    }
+
+    private static DynamicParameters Parameters(SearchQuery query, Cursor cursor) => new(new
+    {
+        Text = (query.Text ?? "").Trim(),
+        Topics = query.Topics.ToArray(),
+        query.AllTopics,
+        MinScore = query.MinTopicScore,
+        Sources = query.Sources.ToArray(),
+        query.Category,
+        query.Language,
+        Since = query.Since?.UtcDateTime,
+        Until = query.Until?.UtcDateTime,
+        query.HasPdf,
+        Now = cursor.Now.UtcDateTime,
+        AfterRank = cursor.Rank,
+        AfterId = cursor.Id,
+        Limit = query.Limit + 1,
+        Headline = $"StartSel={MarkStart}, StopSel={MarkEnd}, MaxFragments=2, MinWords=12, MaxWords=30, FragmentDelimiter=\" … \"",
+    });
+
+    /// <summary>
+    /// Articles matching the query, counted exactly up to <paramref name="cap"/> (digests' per-section counts; a search
+    /// page shows the planner's estimate instead, as counting hundreds of thousands costs more than the search).
+    /// </summary>
+    public async Task<(long Count, bool Capped)> CountMatchesAsync(SearchQuery query, DateTimeOffset now, int cap = 10_000, CancellationToken ct = default)
+    {
+        query = query.Validated();
+        var p = Parameters(query, new Cursor(now, null, null, null));
+        p.Add("Cap", cap + 1);
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        await conn.ExecuteAsync(new CommandDefinition("SET LOCAL enable_seqscan = off; SET LOCAL max_parallel_workers_per_gather = 0", transaction: tx, cancellationToken: ct));
+        var count = await conn.ExecuteScalarAsync<long>(new CommandDefinition(
+            $"SELECT count(*) FROM (SELECT 1 FROM articles a JOIN sources s ON s.id = a.source_id WHERE {SearchWhere(query.Topics.Count > 0, sliced: false)} LIMIT @Cap) m",
+            p, tx, cancellationToken: ct));
+        await tx.CommitAsync(ct);
+        return (Math.Min(count, cap), count > cap);
     }
 
     /// <summary>The newest matches (at most <paramref name="size"/>) before <paramref name="anchor"/>, read slice by slice.</summary>

@@ -127,16 +127,27 @@ public sealed partial class Store
     }
 
     /// <summary>Removes a saved search whoever owns it (administrators, from the command line).</summary>
-    public async Task<bool> RemoveSavedSearchAsync(long id, CancellationToken ct = default)
-    {
-        await using var conn = await db.OpenConnectionAsync(ct);
-        return await conn.ExecuteAsync(new CommandDefinition("DELETE FROM saved_searches WHERE id = @id", new { id }, cancellationToken: ct)) > 0;
-    }
+    public Task<bool> RemoveSavedSearchAsync(long id, CancellationToken ct = default) => DeleteSavedSearchAsync(null, id, ct);
 
-    public async Task<bool> DeleteSavedSearchAsync(long userId, long id, CancellationToken ct = default)
+    /// <summary>
+    /// Removes a user's saved search. Subscribers whose digest consisted of it alone are deactivated rather than left
+    /// with no sections, which would mean every topic.
+    /// </summary>
+    public async Task<bool> DeleteSavedSearchAsync(long? userId, long id, CancellationToken ct = default)
     {
         await using var conn = await db.OpenConnectionAsync(ct);
-        return await conn.ExecuteAsync(new CommandDefinition("DELETE FROM saved_searches WHERE user_id = @userId AND id = @id", new { userId, id }, cancellationToken: ct)) > 0;
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        await conn.ExecuteAsync(new CommandDefinition("""
+            UPDATE subscribers s SET active = false
+            WHERE s.active AND cardinality(s.topics) = 0
+              AND EXISTS (SELECT 1 FROM subscriber_searches f WHERE f.subscriber_id = s.id AND f.saved_search_id = @id)
+              AND NOT EXISTS (SELECT 1 FROM subscriber_searches f WHERE f.subscriber_id = s.id AND f.saved_search_id <> @id)
+              AND EXISTS (SELECT 1 FROM saved_searches w WHERE w.id = @id AND (@userId::bigint IS NULL OR w.user_id = @userId))
+            """, new { userId, id }, tx, cancellationToken: ct));
+        var deleted = await conn.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM saved_searches WHERE id = @id AND (@userId::bigint IS NULL OR user_id = @userId)", new { userId, id }, tx, cancellationToken: ct)) > 0;
+        await tx.CommitAsync(ct);
+        return deleted;
     }
 
     public async Task<IReadOnlyList<(string Topic, long Count, DateTime? Latest)>> TopicCountsAsync(CancellationToken ct = default)

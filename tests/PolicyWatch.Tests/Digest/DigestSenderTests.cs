@@ -102,9 +102,15 @@ public sealed class DigestSenderTests(PostgresFixture pg) : IAsyncLifetime
         var s = await Store.UpsertSubscriberAsync(new Subscriber { Email = "keeper@example.test", Topics = ["open-weights"], SavedSearches = [search.Id] });
         Assert.Equal([search.Id], s.SavedSearches);
 
+        var only = await Store.UpsertSubscriberAsync(new Subscriber { Email = "only-search@example.test", SavedSearches = [search.Id] });
+
         await Store.DeleteSavedSearchAsync(user.Id, search.Id);
 
-        Assert.Empty((await Store.GetSubscriberAsync(s.Id))!.SavedSearches);
+        var kept = (await Store.GetSubscriberAsync(s.Id))!;
+        Assert.Empty(kept.SavedSearches);
+        Assert.True(kept.Active); // still has a topic
+        var left = (await Store.GetSubscriberAsync(only.Id))!;
+        Assert.False(left.Active); // had nothing else: paused, not switched to every topic
     }
 
     [Fact]

@@ -86,7 +86,7 @@ public sealed class DigestUnitTests
     {
         DigestCandidate Hit(long id, string title, string source) =>
             new(id, "search-7", 0.5f, title, $"https://{source}.example/{id}", source, 1f, new DateTime(2026, 11, 22), "One. Two. Three. Four.");
-        var hits = new[] { Hit(1, "Chip rules widen", "wire"), Hit(2, "Gallium prices rise", "daily"), Hit(3, "Chip rules widen!", "herald"), Hit(4, "Fab opens", "wire") };
+        var hits = new[] { Hit(1, "Chip export rules widen", "wire"), Hit(2, "Gallium prices rise", "daily"), Hit(3, "Chip export rules widen!", "herald"), Hit(4, "Fab opens", "wire") };
 
         var section = DigestBuilder.SearchSection("search-7", "Saved search: chips", hits, 40, 12, 9);
 
@@ -96,6 +96,22 @@ public sealed class DigestUnitTests
         Assert.Equal((40, 12, 9), (section.Count, section.ThisWeek, section.PreviousWeek));
         var model = new DigestModel("a@b.example", null, new DateOnly(2026, 11, 23), DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch, [section], "https://u.example");
         Assert.Equal("PolicyWatch digest 23 Nov 2026: 40 articles in 1 section", DigestRenderer.Subject(model));
+    }
+
+    [Fact]
+    public void Stories_MergeSameTitlesWithinDays_NeverShortOrDistantOnes()
+    {
+        var day = new DateTime(2026, 11, 20, 12, 0, 0, DateTimeKind.Utc);
+        var items = new (string Title, DateTime Date)[]
+        {
+            ("Allies sign the chip pact", day), ("ALLIES SIGN THE CHIP PACT!", day.AddDays(2)), ("Allies sign the chip pact", day.AddDays(9)),
+            ("Press release", day), ("Press release", day),
+        };
+
+        var stories = PolicyWatch.Search.Stories.Group(items, i => i.Title, i => i.Date);
+
+        Assert.Equal([2, 1, 1, 1], stories.Select(s => s.Count));
+        Assert.Equal(day.AddDays(2), stories[0][1].Date);
     }
 
     [Fact]

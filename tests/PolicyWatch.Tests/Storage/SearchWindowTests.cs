@@ -26,12 +26,12 @@ public sealed class SearchWindowTests(PostgresFixture pg) : IAsyncLifetime
         // article g is g × 13 hours old: 1,300 of them reach back 704 days; every 100th also mentions a quokka
         await conn.ExecuteAsync("""
             INSERT INTO sources (slug, name, url, kind) VALUES ('wire-a', 'Wire A', 'https://a.example/rss', 'rss'), ('wire-b', 'Wire B', 'https://b.example/rss', 'rss');
-            INSERT INTO articles (source_id, url, canonical_url, title, body, published_at, language, status)
+            INSERT INTO articles (source_id, url, canonical_url, title, body, published_at, discovered_at, language, status)
             SELECT (SELECT id FROM sources WHERE slug = CASE WHEN g % 4 = 0 THEN 'wire-a' ELSE 'wire-b' END),
                    'https://x.example/' || g, 'https://x.example/' || g,
                    'Tariff story ' || g || CASE WHEN g % 100 = 0 THEN ' about a quokka' ELSE '' END,
                    'Officials discussed tariffs and trade in story number ' || g || '.',
-                   @now - g * interval '13 hours', 'en', 'processed'
+                   @now - g * interval '13 hours', @now - g * interval '13 hours', 'en', 'processed'
             FROM generate_series(0, @last) g;
             INSERT INTO article_topics (article_id, topic, score, model_version)
             SELECT id, 'export-controls', 0.8, 'test' FROM articles WHERE id % 10 = 0;
@@ -134,8 +134,8 @@ public sealed class SearchWindowTests(PostgresFixture pg) : IAsyncLifetime
     {
         await using (var conn = await _db.OpenConnectionAsync())
             await conn.ExecuteAsync("""
-                INSERT INTO articles (source_id, url, canonical_url, title, body, published_at, language, status)
-                SELECT s.id, 'https://copy.example/' || s.slug, 'https://copy.example/' || s.slug, t.title, 'The wombat census counted more wombats than ever.', @now - t.age, 'en', 'processed'
+                INSERT INTO articles (source_id, url, canonical_url, title, body, published_at, discovered_at, language, status)
+                SELECT s.id, 'https://copy.example/' || s.slug, 'https://copy.example/' || s.slug, t.title, 'The wombat census counted more wombats than ever.', @now - t.age, @now - t.age, 'en', 'processed'
                 FROM (VALUES ('wire-a', 'Wombat census: record year!', interval '1 hour'), ('wire-b', 'Wombat Census — record year', interval '2 hours')) AS t(slug, title, age)
                 JOIN sources s ON s.slug = t.slug
                 """, new { now = Now });
@@ -167,5 +167,62 @@ public sealed class SearchWindowTests(PostgresFixture pg) : IAsyncLifetime
         Assert.Equal(Now.AddDays(-2).UtcDateTime, await TagDate());
         var found = await _store.SearchAsync(new SearchQuery { Topics = ["pax-silica"], Since = Now.AddDays(-3) }, Now);
         Assert.Equal([id], found.Hits.Select(h => h.Id));
+    }
+
+    [Fact]
+    public async Task ByRelevance_ArticlesFoundAfterTheFirstPage_DoNotShiftLaterPages()
+    {
+        var all = new List<long>();
+        var first = await _store.SearchAsync(new SearchQuery { Text = "tariff", Limit = 100, Facets = false }, Now);
+        all.AddRange(first.Hits.Select(h => h.Id));
+        // fifty more matches turn up, newer than most of the window: found after the first page, so not part of this search
+        await using (var conn = await _db.OpenConnectionAsync())
+            await conn.ExecuteAsync("""
+                INSERT INTO articles (source_id, url, canonical_url, title, body, published_at, discovered_at, language, status)
+                SELECT (SELECT id FROM sources WHERE slug = 'wire-a'), 'https://late.example/' || g, 'https://late.example/' || g,
+                       'Late tariff item ' || g, 'Tariffs again.', @now - interval '1 hour', @now + interval '1 minute', 'en', 'processed'
+                FROM generate_series(1, 50) g
+                """, new { now = Now });
+
+        var after = first.Next;
+        while (after is not null)
+        {
+            var page = await _store.SearchAsync(new SearchQuery { Text = "tariff", Limit = 100, Facets = false, After = after }, Now.AddMinutes(5));
+            all.AddRange(page.Hits.Select(h => h.Id));
+            after = page.Next;
+        }
+
+        Assert.Equal(Store.SearchWindow, all.Count);
+        Assert.Equal(all.Count, all.Distinct().Count());
+        await using var check = await _db.OpenConnectionAsync();
+        Assert.Empty(await check.QueryAsync<long>("SELECT id FROM articles WHERE url LIKE 'https://late.example/%' AND id = ANY(@all)", new { all = all.ToArray() }));
+    }
+
+    [Fact]
+    public async Task ByDate_CopiesFoldIntoOneStory_PagesStayFull_NothingRepeats()
+    {
+        await using (var conn = await _db.OpenConnectionAsync())
+            await conn.ExecuteAsync("""
+                INSERT INTO articles (source_id, url, canonical_url, title, body, published_at, discovered_at, language, status)
+                SELECT (SELECT id FROM sources WHERE slug = CASE WHEN g % 2 = 0 THEN 'wire-a' ELSE 'wire-b' END), 'https://copy.example/' || g, 'https://copy.example/' || g,
+                       'Ministers agree new tariff schedule', 'The tariff schedule was agreed.', @now - g * interval '1 minute', @now - g * interval '1 minute', 'en', 'processed'
+                FROM generate_series(1, 6) g
+                """, new { now = Now });
+
+        var seen = new List<SearchHit>();
+        var pages = new List<int>();
+        string? after = null;
+        do
+        {
+            var page = await _store.SearchAsync(new SearchQuery { Text = "tariff", Sort = SearchSort.Date, Limit = 7, After = after, Facets = false }, Now);
+            seen.AddRange(page.Hits);
+            pages.Add(page.Hits.Count);
+            after = page.Next;
+        } while (after is not null && pages.Count < 10);
+
+        Assert.All(pages, n => Assert.Equal(7, n));
+        Assert.Single(seen, h => h.Title == "Ministers agree new tariff schedule");
+        Assert.Equal(["Wire A"], seen.Single(h => h.Title == "Ministers agree new tariff schedule").AlsoPublishedBy);
+        Assert.Equal(seen.Count, seen.Select(h => h.Id).Distinct().Count());
     }
 }

@@ -7,11 +7,12 @@ UPDATE article_topics t SET sort_date = coalesce(a.published_at, a.discovered_at
 
 CREATE FUNCTION article_topics_sort_date() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    NEW.sort_date := (SELECT coalesce(a.published_at, a.discovered_at) FROM articles a WHERE a.id = NEW.article_id);
+    -- FOR SHARE waits for a transaction changing the article's dates, so the tag gets the committed date
+    NEW.sort_date := (SELECT coalesce(a.published_at, a.discovered_at) FROM articles a WHERE a.id = NEW.article_id FOR SHARE);
     RETURN NEW;
 END $$;
 
-CREATE TRIGGER article_topics_sort_date BEFORE INSERT OR UPDATE OF article_id ON article_topics
+CREATE TRIGGER article_topics_sort_date BEFORE INSERT OR UPDATE OF article_id, sort_date ON article_topics
     FOR EACH ROW EXECUTE FUNCTION article_topics_sort_date();
 
 CREATE FUNCTION articles_topic_dates() RETURNS trigger LANGUAGE plpgsql AS $$
