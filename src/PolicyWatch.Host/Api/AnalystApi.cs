@@ -19,8 +19,10 @@ public static class AnalystApi
         api.MapGet("/topics", TopicsAsync).WithSummary("Topics with article counts");
         api.MapGet("/topics/{slug}/trend", TrendAsync).WithSummary("Articles per day for a topic");
         api.MapGet("/sources", SourcesAsync).WithSummary("Sources with health");
-        api.MapGet("/saved-searches", async (HttpContext c, Store store, CancellationToken ct) =>
-            Results.Ok((await store.ListSavedSearchesAsync(c.User.UserId(), ct)).Select(s => new { s.Id, s.Name, query = JsonDocument.Parse(s.QueryJson).RootElement, s.CreatedAt })));
+        api.MapGet("/saved-searches", SavedSearchesAsync).WithSummary("The caller's saved searches, each with what was found since it was last run");
+        api.MapPost("/saved-searches/{id:long}/seen", async (long id, HttpContext c, Store store, CancellationToken ct) =>
+            await store.MarkSavedSearchSeenAsync(c.User.UserId(), id, ct) ? Results.NoContent() : Results.NotFound())
+            .WithSummary("Mark a saved search as run now (its new matches are seen)");
         api.MapPost("/saved-searches", SaveSearchAsync);
         api.MapDelete("/saved-searches/{id:long}", async (long id, HttpContext c, Store store, CancellationToken ct) =>
             await store.DeleteSavedSearchAsync(c.User.UserId(), id, ct) ? Results.NoContent() : Results.NotFound());
@@ -121,6 +123,19 @@ public static class AnalystApi
     }
 
     public sealed record SaveSearchRequest(string Name, string Query);
+
+    private static async Task<IResult> SavedSearchesAsync(HttpContext c, Store store, TimeProvider clock, CancellationToken ct)
+    {
+        var list = new List<object>();
+        foreach (var s in await store.ListSavedSearchesAsync(c.User.UserId(), ct))
+        {
+            (long Count, bool Capped) found;
+            try { found = await store.NewMatchesAsync(s, clock.GetUtcNow(), ct: ct); }
+            catch (ArgumentException) { found = (0, false); }
+            list.Add(new { s.Id, s.Name, query = JsonDocument.Parse(s.QueryJson).RootElement, s.CreatedAt, s.LastSeenAt, newSinceLastSeen = found.Count, newIsAtLeast = found.Capped });
+        }
+        return Results.Ok(list);
+    }
 
     private static async Task<IResult> SaveSearchAsync([FromBody] SaveSearchRequest body, HttpContext c, Store store, TimeProvider clock, CancellationToken ct)
     {

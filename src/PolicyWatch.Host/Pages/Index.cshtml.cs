@@ -21,11 +21,11 @@ public sealed class SearchModel(Store store, TopicClassifier classifier, TimePro
     public HashSet<string> SelectedTopics => Request.Query["topic"].Select(t => t ?? "").ToHashSet();
     public HashSet<string> SelectedSources => Request.Query["source"].Select(t => t ?? "").ToHashSet();
 
-    /// <summary>The signed-in analyst's saved searches: name, id and the query string to run them with.</summary>
-    public IReadOnlyList<(long Id, string Name, string Query)> Saved { get; private set; } = [];
+    /// <summary>The signed-in analyst's saved searches with what was found since each was last run (an alert).</summary>
+    public IReadOnlyList<(SavedSearch Search, long New, bool AtLeast)> Saved { get; private set; } = [];
 
     /// <summary>This page's search as a query string to save (no page cursor).</summary>
-    public string CurrentQuery => QueryString.Create(Request.Query.Where(kv => kv.Key is not ("after" or "facets"))
+    public string CurrentQuery => QueryString.Create(Request.Query.Where(kv => kv.Key is not ("after" or "facets" or "saved"))
         .SelectMany(kv => kv.Value.Select(v => new KeyValuePair<string, string?>(kv.Key, v)))).ToString().TrimStart('?');
 
     public async Task OnGetAsync(CancellationToken ct)
@@ -38,11 +38,22 @@ public sealed class SearchModel(Store store, TopicClassifier classifier, TimePro
         {
             Error = e.Message;
         }
-        Saved = (await store.ListSavedSearchesAsync(User.UserId(), ct)).Select(s =>
+        // running a saved search (its link carries saved=ID) marks what it found as seen
+        if (long.TryParse(Request.Query["saved"], out var seen)) await store.MarkSavedSearchSeenAsync(User.UserId(), seen, ct);
+        var saved = new List<(SavedSearch, long, bool)>();
+        foreach (var s in await store.ListSavedSearchesAsync(User.UserId(), ct))
         {
-            using var json = JsonDocument.Parse(s.QueryJson);
-            return (s.Id, s.Name, json.RootElement.TryGetProperty("query", out var q) ? q.GetString() ?? "" : "");
-        }).ToList();
+            try
+            {
+                var (count, capped) = await store.NewMatchesAsync(s, clock.GetUtcNow(), ct: ct);
+                saved.Add((s, count, capped));
+            }
+            catch (ArgumentException)
+            {
+                saved.Add((s, 0, false)); // a query that no longer parses (a relative date gone odd) still lists, to be removed
+            }
+        }
+        Saved = saved;
     }
 
     public async Task<IActionResult> OnPostSaveAsync(string? name, string? query, CancellationToken ct)

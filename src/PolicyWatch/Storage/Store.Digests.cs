@@ -72,7 +72,7 @@ public sealed partial class Store
     {
         await using var conn = await db.OpenConnectionAsync(ct);
         return await conn.QuerySingleOrDefaultAsync<SavedSearch>(new CommandDefinition(
-            "SELECT id, name, query::text AS queryjson, created_at AS createdat FROM saved_searches WHERE id = @id", new { id }, cancellationToken: ct));
+            "SELECT id, name, query::text AS queryjson, created_at AS createdat, last_seen_at AS lastseenat FROM saved_searches WHERE id = @id", new { id }, cancellationToken: ct));
     }
 
     public async Task<IReadOnlyList<Subscriber>> ListSubscribersAsync(bool activeOnly = false, CancellationToken ct = default)

@@ -238,16 +238,24 @@ public sealed partial class Store
     /// Articles matching the query, counted exactly up to <paramref name="cap"/> (digests' per-section counts; a search
     /// page shows the planner's estimate instead, as counting hundreds of thousands costs more than the search).
     /// </summary>
-    public async Task<(long Count, bool Capped)> CountMatchesAsync(SearchQuery query, DateTimeOffset now, int cap = 10_000, CancellationToken ct = default)
+    /// <param name="foundSince">Only articles found (discovered) since then: what is new to someone who last looked at that time.</param>
+    public async Task<(long Count, bool Capped)> CountMatchesAsync(SearchQuery query, DateTimeOffset now, int cap = 10_000, DateTimeOffset? foundSince = null,
+        CancellationToken ct = default)
     {
         query = query.Validated();
         var p = Parameters(query, new Cursor(now, null, null, null));
         p.Add("Cap", cap + 1);
+        p.Add("FoundSince", foundSince?.UtcDateTime);
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         await conn.ExecuteAsync(new CommandDefinition("SET LOCAL enable_seqscan = off; SET LOCAL max_parallel_workers_per_gather = 0", transaction: tx, cancellationToken: ct));
         var count = await conn.ExecuteScalarAsync<long>(new CommandDefinition(
-            $"SELECT count(*) FROM (SELECT 1 FROM articles a JOIN sources s ON s.id = a.source_id WHERE {SearchWhere(query.Topics.Count > 0, sliced: false)} LIMIT @Cap) m",
+            $"""
+            SELECT count(*) FROM (
+                SELECT 1 FROM articles a JOIN sources s ON s.id = a.source_id
+                WHERE {SearchWhere(query.Topics.Count > 0, sliced: false)} AND (@FoundSince::timestamptz IS NULL OR a.discovered_at > @FoundSince)
+                LIMIT @Cap) m
+            """,
             p, tx, cancellationToken: ct));
         await tx.CommitAsync(ct);
         return (Math.Min(count, cap), count > cap);

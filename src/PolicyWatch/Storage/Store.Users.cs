@@ -8,7 +8,19 @@ public sealed record User(long Id, string Username, string Role);
 
 public sealed record ApiKeyInfo(long Id, string Username, string Name, string Prefix, DateTime CreatedAt, DateTime? LastUsedAt, DateTime? RevokedAt);
 
-public sealed record SavedSearch(long Id, string Name, string QueryJson, DateTime CreatedAt);
+/// <param name="LastSeenAt">When its owner last ran it; matches found since are "new".</param>
+public sealed record SavedSearch(long Id, string Name, string QueryJson, DateTime CreatedAt, DateTime LastSeenAt)
+{
+    /// <summary>The query string it runs (q=...&amp;topic=...).</summary>
+    public string Query
+    {
+        get
+        {
+            using var json = System.Text.Json.JsonDocument.Parse(QueryJson);
+            return json.RootElement.TryGetProperty("query", out var q) ? q.GetString() ?? "" : "";
+        }
+    }
+}
 
 public sealed partial class Store
 {
@@ -105,7 +117,7 @@ public sealed partial class Store
         return await conn.QuerySingleAsync<SavedSearch>(new CommandDefinition("""
             INSERT INTO saved_searches (user_id, name, query) VALUES (@userId, @name, @queryJson::jsonb)
             ON CONFLICT (user_id, name) DO UPDATE SET query = excluded.query
-            RETURNING id, name, query::text AS queryjson, created_at AS createdat
+            RETURNING id, name, query::text AS queryjson, created_at AS createdat, last_seen_at AS lastseenat
             """, new { userId, name, queryJson }, cancellationToken: ct));
     }
 
@@ -113,17 +125,33 @@ public sealed partial class Store
     {
         await using var conn = await db.OpenConnectionAsync(ct);
         return (await conn.QueryAsync<SavedSearch>(new CommandDefinition(
-            "SELECT id, name, query::text AS queryjson, created_at AS createdat FROM saved_searches WHERE user_id = @userId ORDER BY name", new { userId }, cancellationToken: ct))).ToList();
+            "SELECT id, name, query::text AS queryjson, created_at AS createdat, last_seen_at AS lastseenat FROM saved_searches WHERE user_id = @userId ORDER BY name",
+            new { userId }, cancellationToken: ct))).ToList();
+    }
+
+    /// <summary>Marks the user's saved search as run now; false when it is not theirs.</summary>
+    public async Task<bool> MarkSavedSearchSeenAsync(long userId, long id, CancellationToken ct = default)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        return await conn.ExecuteAsync(new CommandDefinition(
+            "UPDATE saved_searches SET last_seen_at = now() WHERE id = @id AND user_id = @userId", new { userId, id }, cancellationToken: ct)) > 0;
+    }
+
+    /// <summary>How many articles matching the saved search were found since its owner last ran it, counted up to <paramref name="cap"/>.</summary>
+    public async Task<(long Count, bool Capped)> NewMatchesAsync(SavedSearch saved, DateTimeOffset now, int cap = 99, CancellationToken ct = default)
+    {
+        var query = Search.SearchQuery.FromQueryString(saved.Query, now);
+        return await CountMatchesAsync(query, now, cap, new DateTimeOffset(saved.LastSeenAt, TimeSpan.Zero), ct);
     }
 
     /// <summary>Every user's saved searches, for administrators choosing digest sections.</summary>
     public async Task<IReadOnlyList<(SavedSearch Search, string Username)>> ListAllSavedSearchesAsync(CancellationToken ct = default)
     {
         await using var conn = await db.OpenConnectionAsync(ct);
-        var rows = await conn.QueryAsync<(long Id, string Name, string QueryJson, DateTime CreatedAt, string Username)>(new CommandDefinition("""
-            SELECT s.id, s.name, s.query::text, s.created_at, u.username FROM saved_searches s JOIN users u ON u.id = s.user_id ORDER BY s.id
+        var rows = await conn.QueryAsync<(long Id, string Name, string QueryJson, DateTime CreatedAt, DateTime LastSeenAt, string Username)>(new CommandDefinition("""
+            SELECT s.id, s.name, s.query::text, s.created_at, s.last_seen_at, u.username FROM saved_searches s JOIN users u ON u.id = s.user_id ORDER BY s.id
             """, cancellationToken: ct));
-        return rows.Select(r => (new SavedSearch(r.Id, r.Name, r.QueryJson, r.CreatedAt), r.Username)).ToList();
+        return rows.Select(r => (new SavedSearch(r.Id, r.Name, r.QueryJson, r.CreatedAt, r.LastSeenAt), r.Username)).ToList();
     }
 
     /// <summary>Removes a saved search whoever owns it (administrators, from the command line).</summary>

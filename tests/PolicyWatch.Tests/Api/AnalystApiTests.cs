@@ -188,6 +188,15 @@ public sealed class AnalystApiTests(PostgresFixture pg) : IAsyncLifetime
         var saved = Assert.Single((await GetJsonAsync("/api/saved-searches")).EnumerateArray());
         Assert.Equal("Chip rules", saved.GetProperty("name").GetString());
         Assert.Empty((await GetJsonAsync("/api/saved-searches", _app.AdminKey)).EnumerateArray()); // per user
+
+        // an alert: what matches and was found after the search was last run
+        Assert.Equal(0, saved.GetProperty("newSinceLastSeen").GetInt64());
+        await _app.AddArticleAsync("Export licence rules tighten again", "New export licence rules for chips.", ["export-controls"], "2026-11-21T08:00:00Z");
+        await _app.AddArticleAsync("Gallery opens a sculpture park", "Nothing about trade here.", [], "2026-11-21T09:00:00Z");
+        saved = Assert.Single((await GetJsonAsync("/api/saved-searches")).EnumerateArray());
+        Assert.Equal(1, saved.GetProperty("newSinceLastSeen").GetInt64());
+        Assert.Equal(HttpStatusCode.NoContent, (await http.PostAsync($"/api/saved-searches/{saved.GetProperty("id").GetInt64()}/seen", null)).StatusCode);
+        Assert.Equal(0, Assert.Single((await GetJsonAsync("/api/saved-searches")).EnumerateArray()).GetProperty("newSinceLastSeen").GetInt64());
     }
 
     [Fact]

@@ -55,15 +55,7 @@ public sealed class ServedApp : IAsyncDisposable
         for (var i = 0; i < Seed.Length; i++)
         {
             var (title, body, topics, published) = Seed[i];
-            var url = new Uri($"https://wire.example/story/{i}");
-            var found = await store.RecordDiscoveredAsync(sourceId, [new FeedItem(url, title, null, null, null)]);
-            var id = found.NewIds.Single();
-            await store.ClaimArticleAsync(id, TimeSpan.FromMinutes(1));
-            await store.SaveProcessedAsync(id, url, new ExtractedArticle
-            {
-                Title = title, Body = body, Published = DateTimeOffset.Parse(published), Language = i == 4 ? "de" : "en", SiteName = "Seed Wire",
-            }, topics.Select(t => new TopicTag(t, 0.9f, "test-model", """{"terms":[{"term":"export controls","weight":0.5}]}""")).ToList());
-            ids.Add(id);
+            ids.Add(await AddArticleAsync(store, sourceId, $"https://wire.example/story/{i}", title, body, topics, published, i == 4 ? "de" : "en"));
         }
         await store.CreateUserAsync("ana", AnalystPassword, "analyst");
         await store.CreateUserAsync("root", AdminPassword, "admin");
@@ -80,6 +72,26 @@ public sealed class ServedApp : IAsyncDisposable
         });
         await process.WaitForOutputAsync("Application started");
         return new ServedApp(process, services, feeds, new Uri($"http://127.0.0.1:{port}"), analystKey, adminKey, ids);
+    }
+
+    /// <summary>One more processed article from the seed source, found now.</summary>
+    public async Task<long> AddArticleAsync(string title, string body, string[] topics, string published)
+    {
+        var sourceId = (await Store.ListSourcesAsync()).Single(s => s.Slug == "seed-wire").Id;
+        return await AddArticleAsync(Store, sourceId, $"https://wire.example/more/{Guid.NewGuid():N}", title, body, topics, published, "en");
+    }
+
+    private static async Task<long> AddArticleAsync(Store store, long sourceId, string link, string title, string body, string[] topics, string published, string language)
+    {
+        var url = new Uri(link);
+        var found = await store.RecordDiscoveredAsync(sourceId, [new FeedItem(url, title, null, null, null)]);
+        var id = found.NewIds.Single();
+        await store.ClaimArticleAsync(id, TimeSpan.FromMinutes(1));
+        await store.SaveProcessedAsync(id, url, new ExtractedArticle
+        {
+            Title = title, Body = body, Published = DateTimeOffset.Parse(published), Language = language, SiteName = "Seed Wire",
+        }, topics.Select(t => new TopicTag(t, 0.9f, "test-model", """{"terms":[{"term":"export controls","weight":0.5}]}""")).ToList());
+        return id;
     }
 
     public HttpClient Client(string? key = null)

@@ -95,10 +95,14 @@ public sealed class WebUiTests(PostgresFixture pg) : IAsyncLifetime
         using (var json = System.Text.Json.JsonDocument.Parse(saved.QueryJson))
             Assert.Equal("export controls", PolicyWatch.Search.SearchQuery.FromQueryString(json.RootElement.GetProperty("query").GetString()!, DateTimeOffset.UtcNow).Text);
 
+        // something new turns up: the saved search says so until it is run again
+        await _app.AddArticleAsync("Export controls reach memory chips", "The export controls now cover memory chips.", ["export-controls"], "2026-11-21T08:00:00Z");
         Go("/");
+        WaitForText(By.CssSelector("#saved-searches .new-count"), "1 new");
         Find(By.CssSelector("#saved-searches .saved a")).Click();
-        WaitForText(By.Id("result-count"), "2 results");
+        WaitForText(By.Id("result-count"), "3 results");
         Assert.Equal("export controls", Find(By.Id("q")).GetAttribute("value"));
+        Assert.Empty(_browser.FindElements(By.CssSelector("#saved-searches .new-count")));
 
         Find(By.CssSelector("#saved-searches button[data-delete]")).Click();
         new WebDriverWait(_browser, TimeSpan.FromSeconds(10)).Until(d => d.FindElements(By.CssSelector("#saved-searches .saved")).Count == 0);
