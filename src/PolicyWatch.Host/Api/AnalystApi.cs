@@ -20,8 +20,8 @@ public static class AnalystApi
         api.MapGet("/topics/{slug}/trend", TrendAsync).WithSummary("Articles per day for a topic");
         api.MapGet("/sources", SourcesAsync).WithSummary("Sources with health");
         api.MapGet("/saved-searches", SavedSearchesAsync).WithSummary("The caller's saved searches, each with what was found since it was last run");
-        api.MapPost("/saved-searches/{id:long}/seen", async (long id, HttpContext c, Store store, CancellationToken ct) =>
-            await store.MarkSavedSearchSeenAsync(c.User.UserId(), id, ct) ? Results.NoContent() : Results.NotFound())
+        api.MapPost("/saved-searches/{id:long}/seen", async (long id, HttpContext c, Store store, TimeProvider clock, CancellationToken ct) =>
+            await store.MarkSavedSearchSeenAsync(c.User.UserId(), id, clock.GetUtcNow(), ct) ? Results.NoContent() : Results.NotFound())
             .WithSummary("Mark a saved search as run now (its new matches are seen)");
         api.MapPost("/saved-searches", SaveSearchAsync);
         api.MapDelete("/saved-searches/{id:long}", async (long id, HttpContext c, Store store, CancellationToken ct) =>

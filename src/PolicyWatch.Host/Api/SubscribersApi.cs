@@ -18,23 +18,16 @@ public static class SubscribersApi
         {
             var existing = await store.FindSubscriberAsync(body.Email ?? "", ct);
             var b = existing ?? new Subscriber { Email = body.Email ?? "" };
-            if (string.IsNullOrWhiteSpace(body.Email) || !body.Email.Contains('@')) return Bad("a valid email is needed");
-            var zone = body.TimeZone ?? b.TimeZone;
-            try { TimeZoneInfo.FindSystemTimeZoneById(zone); }
-            catch (TimeZoneNotFoundException) { return Bad($"'{zone}' is not an IANA time zone"); }
+            // the rules themselves are the subscriber's own (Subscriber.Validated, applied by the store)
             var time = b.SendTime;
             if (body.SendTime is { } t && !TimeOnly.TryParseExact(t, "HH:mm", out time)) return Bad($"sendTime '{t}' is not HH:mm");
-            var frequency = body.Frequency ?? b.Frequency;
-            if (frequency is not ("daily" or "weekdays")) return Bad("frequency must be daily or weekdays");
-            var score = body.MinScore ?? b.MinScore;
-            if (score is < 0 or > 1) return Bad("minScore must be between 0 and 1");
             Subscriber saved;
             try
             {
                 saved = await store.UpsertSubscriberAsync(new Subscriber
                 {
-                    Email = body.Email, Name = body.Name ?? b.Name, Topics = body.Topics ?? b.Topics, MinScore = score, SendTime = time, TimeZone = zone,
-                    Frequency = frequency, SendEmpty = body.SendEmpty ?? b.SendEmpty, Active = body.Active ?? b.Active,
+                    Email = body.Email ?? "", Name = body.Name ?? b.Name, Topics = body.Topics ?? b.Topics, MinScore = body.MinScore ?? b.MinScore, SendTime = time,
+                    TimeZone = body.TimeZone ?? b.TimeZone, Frequency = body.Frequency ?? b.Frequency, SendEmpty = body.SendEmpty ?? b.SendEmpty, Active = body.Active ?? b.Active,
                     SavedSearches = body.SavedSearches ?? b.SavedSearches,
                 }, ct);
             }

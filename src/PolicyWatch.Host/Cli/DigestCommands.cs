@@ -35,20 +35,15 @@ public static class DigestCommands
                 if (mustExist && existing is null) throw new ArgumentException($"no subscriber {parse.GetValue(email)}");
                 if (!mustExist && existing is not null) throw new ArgumentException($"{parse.GetValue(email)} is subscribed already (use update)");
                 var b = existing ?? new Subscriber { Email = parse.GetValue(email)! };
-                var tz = parse.GetValue(zone) ?? b.TimeZone;
-                try { TimeZoneInfo.FindSystemTimeZoneById(tz); }
-                catch (TimeZoneNotFoundException) { throw new ArgumentException($"'{tz}' is not an IANA time zone"); }
+                // the rules themselves are the subscriber's own (Subscriber.Validated, applied by the store)
                 var time = parse.GetValue(sendTime) is { } t
                     ? TimeOnly.TryParseExact(t, "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed) ? parsed : throw new ArgumentException($"--send-time '{t}' is not HH:mm")
                     : b.SendTime;
-                var score = parse.GetValue(minScore) ?? b.MinScore;
-                if (score is < 0 or > 1) throw new ArgumentException("--min-score must be between 0 and 1");
-                if (!parse.GetValue(email)!.Contains('@')) throw new ArgumentException("not an email address");
                 var saved = await store.UpsertSubscriberAsync(new Subscriber
                 {
                     Email = b.Email, Name = parse.GetValue(name) ?? b.Name,
                     Topics = parse.GetValue(topics) is { Length: > 0 } ts ? ts : b.Topics,
-                    MinScore = score, SendTime = time, TimeZone = tz, Frequency = parse.GetValue(frequency) ?? b.Frequency,
+                    MinScore = parse.GetValue(minScore) ?? b.MinScore, SendTime = time, TimeZone = parse.GetValue(zone) ?? b.TimeZone, Frequency = parse.GetValue(frequency) ?? b.Frequency,
                     SendEmpty = parse.GetValue(sendEmpty) ?? b.SendEmpty, Active = parse.GetValue(active) ?? b.Active,
                     SavedSearches = parse.GetValue(searches) is { Length: > 0 } ss ? ss.Where(id => id != 0).ToArray() : b.SavedSearches,
                 }, ct);

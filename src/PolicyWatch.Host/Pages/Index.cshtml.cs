@@ -30,22 +30,30 @@ public sealed class SearchModel(Store store, TopicClassifier classifier, TimePro
 
     public async Task OnGetAsync(CancellationToken ct)
     {
+        var now = clock.GetUtcNow();
         try
         {
-            Result = await store.SearchAsync(AnalystApi.ParseQuery(Request.Query, clock.GetUtcNow()), clock.GetUtcNow(), ct);
+            Result = await store.SearchAsync(AnalystApi.ParseQuery(Request.Query, now), now, ct);
         }
         catch (ArgumentException e)
         {
             Error = e.Message;
         }
-        // running a saved search (its link carries saved=ID) marks what it found as seen
-        if (long.TryParse(Request.Query["saved"], out var seen)) await store.MarkSavedSearchSeenAsync(User.UserId(), seen, ct);
+        // the alerts (new matches per saved search) are worked out on a search's first page only; running a saved
+        // search (its link carries saved=ID) marks what it found as seen, as of this search's clock
+        var firstPage = string.IsNullOrEmpty(Request.Query["after"]);
+        if (firstPage && long.TryParse(Request.Query["saved"], out var seen)) await store.MarkSavedSearchSeenAsync(User.UserId(), seen, now, ct);
         var saved = new List<(SavedSearch, long, bool)>();
         foreach (var s in await store.ListSavedSearchesAsync(User.UserId(), ct))
         {
+            if (!firstPage)
+            {
+                saved.Add((s, 0, false));
+                continue;
+            }
             try
             {
-                var (count, capped) = await store.NewMatchesAsync(s, clock.GetUtcNow(), ct: ct);
+                var (count, capped) = await store.NewMatchesAsync(s, now, ct: ct);
                 saved.Add((s, count, capped));
             }
             catch (ArgumentException)

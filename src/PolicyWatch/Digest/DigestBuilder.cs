@@ -35,16 +35,11 @@ public static partial class DigestBuilder
         return sections;
     }
 
-    /// <summary>A saved search's section: its hits in the search's order, copies of one story merged into one item.</summary>
+    /// <summary>A saved search's section: its hits as the search ranked them, copies already merged by the search.</summary>
     public static DigestSection SearchSection(string key, string name, IReadOnlyList<DigestCandidate> hits, int count, int thisWeek, int previousWeek)
     {
-        // the search's ranking leads; copies the search had already folded into a hit stay "also in"
-        var items = Stories.Group(hits, c => c.Title, c => Date(c, DateTimeOffset.UtcNow)).Select(story =>
-        {
-            var best = story[0];
-            var also = story.Skip(1).Select(c => c.Source).Concat(story.SelectMany(c => c.AlsoIn)).Where(s => s != best.Source).Distinct().ToList();
-            return new DigestItem(best.ArticleId, best.Title ?? best.Url, best.Url, best.Source, best.Published, Excerpt(best.Excerpt), best.Score, also);
-        }).Take(ItemsPerTopic).ToList();
+        var items = hits.Take(ItemsPerTopic).Select(h => new DigestItem(h.ArticleId, h.Title ?? h.Url, h.Url, h.Source, h.Published, Excerpt(h.Excerpt), h.Score,
+            h.AlsoIn.Where(s => s != h.Source).Distinct().ToList())).ToList();
         return new DigestSection(key, name, count, thisWeek, previousWeek, items);
     }
 

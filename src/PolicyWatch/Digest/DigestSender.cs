@@ -67,10 +67,9 @@ public sealed class DigestSender(Store store, DigestMailer mailer, DigestOptions
         SearchQuery query;
         try
         {
-            using var json = System.Text.Json.JsonDocument.Parse(saved.QueryJson);
-            query = SearchQuery.FromQueryString(json.RootElement.GetProperty("query").GetString() ?? "", end);
+            query = SearchQuery.FromQueryString(saved.Query, end);
         }
-        catch (Exception e) when (e is ArgumentException or System.Text.Json.JsonException or KeyNotFoundException or InvalidOperationException)
+        catch (Exception e) when (e is ArgumentException or System.Text.Json.JsonException or InvalidOperationException)
         {
             log.LogWarning("Saved search {SavedSearchId} cannot be read, left out of digests: {Error}", id, e.Message);
             return null;
@@ -88,7 +87,7 @@ public sealed class DigestSender(Store store, DigestMailer mailer, DigestOptions
             Within(from, to) is { } w ? await store.CountMatchesAsync(query with { Since = w.Since, Until = w.Until, After = null }, now) : (0, false);
         SearchResult? period = null;
         if (Within(start, end) is { } p)
-            period = await store.SearchAsync(query with { Since = p.Since, Until = p.Until, Sort = SearchSort.Relevance, Limit = 20, After = null, Facets = false }, now);
+            period = await store.SearchAsync(query with { Since = p.Since, Until = p.Until, Sort = SearchSort.Relevance, Limit = DigestBuilder.ItemsPerTopic, After = null, Facets = false }, now);
         var inPeriod = await CountAsync(start, end);
         var thisWeek = await CountAsync(end.AddDays(-7), end);
         var previousWeek = await CountAsync(end.AddDays(-14), end.AddDays(-7));

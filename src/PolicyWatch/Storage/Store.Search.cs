@@ -17,7 +17,7 @@ public sealed partial class Store
     // english and simple readings of the text are OR-ed into one tsquery, so a filtered row's tsvector is read once.
     private static string SearchWhere(bool topics, bool sliced) => $"""
         a.status = 'processed'
-          AND a.discovered_at <= @Now
+          AND coalesce(a.fetched_at, a.discovered_at) <= @Now
           AND (@Text = '' OR a.search @@ (websearch_to_tsquery('english', @Text) || websearch_to_tsquery('simple', @Text)))
           {(topics ? $"""
           AND EXISTS (SELECT 1 FROM article_topics t WHERE t.article_id = a.id AND t.topic = ANY(@Topics) AND t.score >= @MinScore
@@ -61,6 +61,9 @@ public sealed partial class Store
         """;
 
     private sealed record WindowRow(long Id, string Slug, string? Title, DateTime SortDate);
+
+    /// <summary>Copies remembered in a date cursor, at most: it bounds the cursor's length.</summary>
+    private const int MaxShown = 200;
 
     private sealed class RankedRow
     {
@@ -115,24 +118,32 @@ public sealed partial class Store
                                       max(t.score) FILTER (WHERE cardinality(@Topics) = 0 OR t.topic = ANY(@Topics)) AS best
                                FROM article_topics t WHERE t.article_id = a.id) tags ON true
             """, p, tx, cancellationToken: ct))).ToList();
+        // by date, copies already shown on an earlier page (folded into a story there) are left out here
+        var shownBefore = (cursor.Shown ?? []).ToHashSet();
         var inOrder = byDate
-            ? ranked.OrderByDescending(r => r.SortDate).ThenByDescending(r => r.Id).ToList()
+            ? ranked.Where(r => !shownBefore.Contains(r.Id)).OrderByDescending(r => r.SortDate).ThenByDescending(r => r.Id).ToList()
             : ranked.OrderByDescending(r => r.Rank).ThenByDescending(r => r.Id).ToList();
         var stories = Stories.Group(inOrder, r => r.Title, r => r.SortDate);
         List<List<RankedRow>> page;
         bool more;
         RankedRow? last;
+        IReadOnlyList<long>? shownAhead = null;
         if (byDate)
         {
-            // whole stories up to a page, in date order; the cursor is the last row taken, so copies already folded
-            // into a shown story are not shown again
+            // whole stories up to a page, in date order; the cursor is the last row of the unbroken run taken, and the
+            // page's copies beyond it travel in the cursor so that they are not shown again
             var taken = stories.Take(query.Limit).ToList();
-            var consumed = taken.Count == 0 ? 0 : inOrder.IndexOf(taken[^1][0]) + 1;
             var shown = taken.SelectMany(story => story).ToHashSet();
+            var consumed = 0;
             while (consumed < inOrder.Count && shown.Contains(inOrder[consumed])) consumed++;
             page = taken;
-            last = consumed > 0 ? inOrder[consumed - 1] : null;
+            // a window of nothing but copies shown before still moves the cursor past them
+            last = consumed > 0 ? inOrder[consumed - 1]
+                : ranked.OrderBy(r => r.SortDate).ThenBy(r => r.Id).FirstOrDefault();
             more = consumed < inOrder.Count || !exhaustive;
+            var passed = ranked.Where(r => last is not null && (r.SortDate > last.SortDate || (r.SortDate == last.SortDate && r.Id >= last.Id))).Select(r => r.Id).ToHashSet();
+            shownAhead = shownBefore.Where(id => !passed.Contains(id)).Concat(inOrder.Skip(consumed).Where(shown.Contains).Select(r => r.Id))
+                .Distinct().Take(MaxShown).ToList();
         }
         else
         {
@@ -161,7 +172,7 @@ public sealed partial class Store
                 Rank = x[0].Rank,
                 AlsoPublishedBy = x.Skip(1).Select(r => r.SourceName).Where(n => n != x[0].SourceName).Distinct().Order(StringComparer.Ordinal).ToList(),
             }).ToList();
-        var next = more && last is not null ? new Cursor(cursor.Now, last.Rank, last.SortDate, last.Id).ToString(query.Sort) : null;
+        var next = more && last is not null ? new Cursor(cursor.Now, last.Rank, last.SortDate, last.Id, shownAhead).ToString(query.Sort) : null;
 
         IReadOnlyList<FacetCount> topics = [], sources = [], days = [];
         long total = hits.Count;
@@ -228,9 +239,6 @@ public sealed partial class Store
         Until = query.Until?.UtcDateTime,
         query.HasPdf,
         Now = cursor.Now.UtcDateTime,
-        AfterRank = cursor.Rank,
-        AfterId = cursor.Id,
-        Limit = query.Limit + 1,
         Headline = $"StartSel={MarkStart}, StopSel={MarkEnd}, MaxFragments=2, MinWords=12, MaxWords=30, FragmentDelimiter=\" … \"",
     });
 
@@ -238,7 +246,7 @@ public sealed partial class Store
     /// Articles matching the query, counted exactly up to <paramref name="cap"/> (digests' per-section counts; a search
     /// page shows the planner's estimate instead, as counting hundreds of thousands costs more than the search).
     /// </summary>
-    /// <param name="foundSince">Only articles found (discovered) since then: what is new to someone who last looked at that time.</param>
+    /// <param name="foundSince">Only articles stored (fetched) since then: what is new to someone who last looked at that time.</param>
     public async Task<(long Count, bool Capped)> CountMatchesAsync(SearchQuery query, DateTimeOffset now, int cap = 10_000, DateTimeOffset? foundSince = null,
         CancellationToken ct = default)
     {
@@ -253,7 +261,7 @@ public sealed partial class Store
             $"""
             SELECT count(*) FROM (
                 SELECT 1 FROM articles a JOIN sources s ON s.id = a.source_id
-                WHERE {SearchWhere(query.Topics.Count > 0, sliced: false)} AND (@FoundSince::timestamptz IS NULL OR a.discovered_at > @FoundSince)
+                WHERE {SearchWhere(query.Topics.Count > 0, sliced: false)} AND (@FoundSince::timestamptz IS NULL OR coalesce(a.fetched_at, a.discovered_at) > @FoundSince)
                 LIMIT @Cap) m
             """,
             p, tx, cancellationToken: ct));
@@ -349,13 +357,15 @@ public sealed partial class Store
         public string? Body { get; init; }
     }
 
-    private sealed record Cursor(DateTimeOffset Now, double? Rank, DateTime? Date, long? Id)
+    /// <param name="Shown">By date: copies already shown, folded into a story on an earlier page, still ahead of the cursor.</param>
+    private sealed record Cursor(DateTimeOffset Now, double? Rank, DateTime? Date, long? Id, IReadOnlyList<long>? Shown = null)
     {
         public string ToString(SearchSort sort)
         {
             var text = string.Join('|', Now.UtcTicks.ToString(CultureInfo.InvariantCulture),
                 sort == SearchSort.Date ? Date!.Value.Ticks.ToString(CultureInfo.InvariantCulture) : Rank!.Value.ToString("R", CultureInfo.InvariantCulture),
-                Id!.Value.ToString(CultureInfo.InvariantCulture));
+                Id!.Value.ToString(CultureInfo.InvariantCulture),
+                string.Join(',', (Shown ?? []).Select(i => i.ToString(CultureInfo.InvariantCulture))));
             return Convert.ToBase64String(Encoding.UTF8.GetBytes(text)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
         }
 
@@ -369,8 +379,10 @@ public sealed partial class Store
                 var parts = Encoding.UTF8.GetString(Convert.FromBase64String(b64)).Split('|');
                 var now = new DateTimeOffset(long.Parse(parts[0], CultureInfo.InvariantCulture), TimeSpan.Zero);
                 var id = long.Parse(parts[2], CultureInfo.InvariantCulture);
+                var shown = parts.Length > 3 && parts[3].Length > 0 ? parts[3].Split(',').Select(x => long.Parse(x, CultureInfo.InvariantCulture)).ToList() : [];
+                if (shown.Count > MaxShown) throw new FormatException();
                 return sort == SearchSort.Date
-                    ? new Cursor(now, null, new DateTime(long.Parse(parts[1], CultureInfo.InvariantCulture), DateTimeKind.Utc), id)
+                    ? new Cursor(now, null, new DateTime(long.Parse(parts[1], CultureInfo.InvariantCulture), DateTimeKind.Utc), id, shown)
                     : new Cursor(now, double.Parse(parts[1], CultureInfo.InvariantCulture), null, id);
             }
             catch (Exception e) when (e is FormatException or IndexOutOfRangeException or OverflowException or ArgumentException)

@@ -129,12 +129,13 @@ public sealed partial class Store
             new { userId }, cancellationToken: ct))).ToList();
     }
 
-    /// <summary>Marks the user's saved search as run now; false when it is not theirs.</summary>
-    public async Task<bool> MarkSavedSearchSeenAsync(long userId, long id, CancellationToken ct = default)
+    /// <summary>Marks the user's saved search as run at <paramref name="at"/> (the search's own clock); false when it is not theirs.</summary>
+    public async Task<bool> MarkSavedSearchSeenAsync(long userId, long id, DateTimeOffset at, CancellationToken ct = default)
     {
         await using var conn = await db.OpenConnectionAsync(ct);
         return await conn.ExecuteAsync(new CommandDefinition(
-            "UPDATE saved_searches SET last_seen_at = now() WHERE id = @id AND user_id = @userId", new { userId, id }, cancellationToken: ct)) > 0;
+            "UPDATE saved_searches SET last_seen_at = greatest(last_seen_at, @at) WHERE id = @id AND user_id = @userId",
+            new { userId, id, at = at.UtcDateTime }, cancellationToken: ct)) > 0;
     }
 
     /// <summary>How many articles matching the saved search were found since its owner last ran it, counted up to <paramref name="cap"/>.</summary>
@@ -158,24 +159,14 @@ public sealed partial class Store
     public Task<bool> RemoveSavedSearchAsync(long id, CancellationToken ct = default) => DeleteSavedSearchAsync(null, id, ct);
 
     /// <summary>
-    /// Removes a user's saved search. Subscribers whose digest consisted of it alone are deactivated rather than left
-    /// with no sections, which would mean every topic.
+    /// Removes a user's saved search (any user's when <paramref name="userId"/> is null). Subscribers whose digest was
+    /// that search alone are paused by a trigger, rather than left with no sections, which would mean every topic.
     /// </summary>
     public async Task<bool> DeleteSavedSearchAsync(long? userId, long id, CancellationToken ct = default)
     {
         await using var conn = await db.OpenConnectionAsync(ct);
-        await using var tx = await conn.BeginTransactionAsync(ct);
-        await conn.ExecuteAsync(new CommandDefinition("""
-            UPDATE subscribers s SET active = false
-            WHERE s.active AND cardinality(s.topics) = 0
-              AND EXISTS (SELECT 1 FROM subscriber_searches f WHERE f.subscriber_id = s.id AND f.saved_search_id = @id)
-              AND NOT EXISTS (SELECT 1 FROM subscriber_searches f WHERE f.subscriber_id = s.id AND f.saved_search_id <> @id)
-              AND EXISTS (SELECT 1 FROM saved_searches w WHERE w.id = @id AND (@userId::bigint IS NULL OR w.user_id = @userId))
-            """, new { userId, id }, tx, cancellationToken: ct));
-        var deleted = await conn.ExecuteAsync(new CommandDefinition(
-            "DELETE FROM saved_searches WHERE id = @id AND (@userId::bigint IS NULL OR user_id = @userId)", new { userId, id }, tx, cancellationToken: ct)) > 0;
-        await tx.CommitAsync(ct);
-        return deleted;
+        return await conn.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM saved_searches WHERE id = @id AND (@userId::bigint IS NULL OR user_id = @userId)", new { userId, id }, cancellationToken: ct)) > 0;
     }
 
     public async Task<IReadOnlyList<(string Topic, long Count, DateTime? Latest)>> TopicCountsAsync(CancellationToken ct = default)

@@ -82,15 +82,16 @@ public sealed class DigestUnitTests
     }
 
     [Fact]
-    public void SearchSection_KeepsTheSearchOrderAndMergesCopiesOfOneStory()
+    public void SearchSection_KeepsTheSearchOrderAndTheCopiesItMerged()
     {
-        DigestCandidate Hit(long id, string title, string source) =>
-            new(id, "search-7", 0.5f, title, $"https://{source}.example/{id}", source, 1f, new DateTime(2026, 11, 22), "One. Two. Three. Four.");
-        var hits = new[] { Hit(1, "Chip export rules widen", "wire"), Hit(2, "Gallium prices rise", "daily"), Hit(3, "Chip export rules widen!", "herald"), Hit(4, "Fab opens", "wire") };
+        DigestCandidate Hit(long id, string title, string source, params string[] also) =>
+            new(id, "search-7", 0.5f, title, $"https://{source}.example/{id}", source, 1f, new DateTime(2026, 11, 22), "One. Two. Three. Four.") { AlsoIn = also };
+        var hits = Enumerable.Range(1, 7).Select(i => Hit(i, $"Story number {i} of the day", "wire")).ToList();
+        hits[0] = Hit(1, "Chip export rules widen", "wire", "herald", "wire");
 
         var section = DigestBuilder.SearchSection("search-7", "Saved search: chips", hits, 40, 12, 9);
 
-        Assert.Equal([1L, 2, 4], section.Items.Select(i => i.ArticleId));
+        Assert.Equal([1L, 2, 3, 4, 5], section.Items.Select(i => i.ArticleId));
         Assert.Equal(["herald"], section.Items[0].AlsoIn);
         Assert.True(section.IsSavedSearch);
         Assert.Equal((40, 12, 9), (section.Count, section.ThisWeek, section.PreviousWeek));

@@ -225,4 +225,29 @@ public sealed class SearchWindowTests(PostgresFixture pg) : IAsyncLifetime
         Assert.Equal(["Wire A"], seen.Single(h => h.Title == "Ministers agree new tariff schedule").AlsoPublishedBy);
         Assert.Equal(seen.Count, seen.Select(h => h.Id).Distinct().Count());
     }
+
+    [Fact]
+    public async Task ByDate_ACopyBehindAnotherStory_IsNotShownAgainOnALaterPage()
+    {
+        await using (var conn = await _db.OpenConnectionAsync())
+            await conn.ExecuteAsync("""
+                INSERT INTO articles (source_id, url, canonical_url, title, body, published_at, discovered_at, language, status)
+                SELECT s.id, 'https://w.example/' || t.n, 'https://w.example/' || t.n, t.title, 'Wombats.', @now - t.age, @now - t.age, 'en', 'processed'
+                FROM (VALUES (1, 'wire-a', 'Wombat census hits record high', interval '1 minute'),
+                             (2, 'wire-b', 'Other wombat news this week', interval '2 minutes'),
+                             (3, 'wire-b', 'Wombat census hits record high!', interval '3 minutes')) AS t(n, slug, title, age)
+                JOIN sources s ON s.slug = t.slug
+                """, new { now = Now });
+
+        var titles = new List<string?>();
+        string? after = null;
+        do
+        {
+            var page = await _store.SearchAsync(new SearchQuery { Text = "wombat", Sort = SearchSort.Date, Limit = 1, After = after, Facets = false }, Now);
+            titles.AddRange(page.Hits.Select(h => h.Title));
+            after = page.Next;
+        } while (after is not null && titles.Count < 10);
+
+        Assert.Equal(["Wombat census hits record high", "Other wombat news this week"], titles);
+    }
 }

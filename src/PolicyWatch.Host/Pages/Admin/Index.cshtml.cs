@@ -35,17 +35,17 @@ public sealed class AdminModel(Store store, TopicClassifier classifier) : PageMo
     public async Task<IActionResult> OnPostSubscriberAsync(string? email, string? name, string[]? topic, long[]? savedSearch, string? minScore,
         string? sendTime, string? timeZone, string? frequency, bool sendEmpty, bool active, CancellationToken ct)
     {
+        var parsedTime = TimeOnly.TryParseExact(sendTime ?? "", "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out var time);
         var form = new Subscriber
         {
             Email = (email ?? "").Trim(), Name = string.IsNullOrWhiteSpace(name) ? null : name.Trim(), Topics = topic ?? [], SavedSearches = savedSearch ?? [],
             MinScore = float.TryParse(minScore, NumberStyles.Float, CultureInfo.InvariantCulture, out var score) ? score : -1,
-            SendTime = TimeOnly.TryParseExact(sendTime ?? "", "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out var time) ? time : new TimeOnly(7, 0),
+            SendTime = parsedTime ? time : new TimeOnly(7, 0),
             TimeZone = string.IsNullOrWhiteSpace(timeZone) ? "UTC" : timeZone.Trim(), Frequency = frequency ?? "daily", SendEmpty = sendEmpty, Active = active,
         };
         try
         {
-            if (!TimeOnly.TryParseExact(sendTime ?? "", "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out _))
-                throw new ArgumentException($"the send time '{sendTime}' is not HH:mm");
+            if (!parsedTime) throw new ArgumentException($"the send time '{sendTime}' is not HH:mm");
             var unknown = form.Topics.Except(Topics.Select(t => t.Slug)).ToList();
             if (unknown.Count > 0) throw new ArgumentException($"unknown topic {string.Join(", ", unknown)}");
             var saved = await store.UpsertSubscriberAsync(form, ct);
