@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Mvc;
+using PolicyWatch.Classify;
 using PolicyWatch.Host.Auth;
 using PolicyWatch.Storage;
 
@@ -14,7 +15,7 @@ public static class SubscribersApi
     {
         var api = app.MapGroup("/api/subscribers").RequireAuthorization(AuthSetup.AdminPolicy);
         api.MapGet("/", async (Store store, CancellationToken ct) => Results.Ok(await store.ListSubscribersAsync(ct: ct)));
-        api.MapPut("/", async ([FromBody] SubscriberRequest body, Store store, CancellationToken ct) =>
+        api.MapPut("/", async ([FromBody] SubscriberRequest body, Store store, TopicClassifier classifier, CancellationToken ct) =>
         {
             var existing = await store.FindSubscriberAsync(body.Email ?? "", ct);
             var b = existing ?? new Subscriber { Email = body.Email ?? "" };
@@ -24,6 +25,7 @@ public static class SubscribersApi
             Subscriber saved;
             try
             {
+                classifier.CheckTopics(body.Topics ?? []);
                 saved = await store.UpsertSubscriberAsync(new Subscriber
                 {
                     Email = body.Email ?? "", Name = body.Name ?? b.Name, Topics = body.Topics ?? b.Topics, MinScore = body.MinScore ?? b.MinScore, SendTime = time,

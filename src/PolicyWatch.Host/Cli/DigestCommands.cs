@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using PolicyWatch.Classify;
 using PolicyWatch.Digest;
 using PolicyWatch.Storage;
 
@@ -29,8 +30,10 @@ public static class DigestCommands
             var c = new Command(verb, description);
             c.Arguments.Add(email);
             foreach (var o in all) c.Options.Add(o);
-            c.SetAction((parse, ct) => WithStore(parse, ct, async store =>
+            c.SetAction((parse, ct) => AppRuntime.RunVerbAsync(parse, ct, async services =>
             {
+                var store = services.GetRequiredService<Store>();
+                if (parse.GetValue(topics) is { Length: > 0 } given) services.GetRequiredService<TopicClassifier>().CheckTopics(given);
                 var existing = await store.FindSubscriberAsync(parse.GetValue(email)!, ct);
                 if (mustExist && existing is null) throw new ArgumentException($"no subscriber {parse.GetValue(email)}");
                 if (!mustExist && existing is not null) throw new ArgumentException($"{parse.GetValue(email)} is subscribed already (use update)");

@@ -46,6 +46,14 @@ public sealed class TopicClassifier
     public TopicModel? Model => _loaded.Value.Model;
     public Taxonomy? Taxonomy => _loaded.Value.Taxonomy;
 
+    /// <summary>Refuses slugs the taxonomy does not have (a subscriber's topics, say); nothing to check without a taxonomy.</summary>
+    public void CheckTopics(IEnumerable<string> slugs)
+    {
+        if (Taxonomy is not { } taxonomy) return;
+        var unknown = slugs.Where(s => taxonomy.Find(s) is null).ToList();
+        if (unknown.Count > 0) throw new ArgumentException($"unknown topic {string.Join(", ", unknown)} (see models/topics.json)");
+    }
+
     public IReadOnlyList<TopicTag> Tag(ExtractedArticle article) => Tag(article.Title ?? "", article.Body);
 
     public IReadOnlyList<TopicTag> Tag(string title, string body)

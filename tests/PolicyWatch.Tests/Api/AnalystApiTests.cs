@@ -223,6 +223,10 @@ public sealed class AnalystApiTests(PostgresFixture pg) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await admin.PutAsJsonAsync("/api/subscribers", body with { frequency = "daily" })).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await admin.PutAsJsonAsync("/api/subscribers", body with { timeZone = "Nowhere/Else" })).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await admin.PutAsJsonAsync("/api/subscribers", body with { sendTime = "25:99" })).StatusCode);
+        var unknownTopic = await admin.PutAsJsonAsync("/api/subscribers", body with { topics = new[] { "no-such-topic" } });
+        Assert.Equal(HttpStatusCode.BadRequest, unknownTopic.StatusCode);
+        Assert.Contains("unknown topic no-such-topic", await unknownTopic.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.BadRequest, (await admin.PutAsJsonAsync("/api/subscribers", body with { frequency = "hourly" })).StatusCode);
         var saved = (await _app.Store.FindSubscriberAsync("desk@example.test"))!;
         Assert.Equal(("daily", new TimeOnly(8, 15), "Asia/Tokyo"), (saved.Frequency, saved.SendTime, saved.TimeZone));
         Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync("/api/subscribers/desk@example.test")).StatusCode);

@@ -45,6 +45,7 @@ public sealed class DigestCliTests(PostgresFixture pg)
         var list = await PolicyWatchProcess.RunAsync(["saved-searches", "list"], env);
         var follow = await PolicyWatchProcess.RunAsync(["subscribers", "add", "ana@example.test", "--saved-search", id], env);
         var unknown = await PolicyWatchProcess.RunAsync(["subscribers", "add", "bo@example.test", "--saved-search", "99999"], env);
+        var unknownTopic = await PolicyWatchProcess.RunAsync(["subscribers", "add", "cy@example.test", "--topic", "no-such-topic"], env);
         var remove = await PolicyWatchProcess.RunAsync(["saved-searches", "remove", id], env);
         var after = await PolicyWatchProcess.RunAsync(["subscribers", "list"], env);
 
@@ -56,6 +57,8 @@ public sealed class DigestCliTests(PostgresFixture pg)
         Assert.Contains($"no topics, saved searches {id}", follow.Output);
         Assert.Equal(1, unknown.ExitCode);
         Assert.Contains("no saved search 99999", unknown.Output);
+        Assert.Equal(1, unknownTopic.ExitCode);
+        Assert.Contains("unknown topic no-such-topic", unknownTopic.Output);
         Assert.Equal(0, remove.ExitCode);
         Assert.Contains("ana@example.test\tall topics", after.Output);
     }

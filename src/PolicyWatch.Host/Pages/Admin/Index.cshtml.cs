@@ -46,8 +46,7 @@ public sealed class AdminModel(Store store, TopicClassifier classifier) : PageMo
         try
         {
             if (!parsedTime) throw new ArgumentException($"the send time '{sendTime}' is not HH:mm");
-            var unknown = form.Topics.Except(Topics.Select(t => t.Slug)).ToList();
-            if (unknown.Count > 0) throw new ArgumentException($"unknown topic {string.Join(", ", unknown)}");
+            classifier.CheckTopics(form.Topics);
             var saved = await store.UpsertSubscriberAsync(form, ct);
             Message = $"{saved.Email} saved.";
             return RedirectToPage();
