@@ -124,26 +124,20 @@ public static class AnalystApi
 
     public sealed record SaveSearchRequest(string Name, string Query);
 
-    private static async Task<IResult> SavedSearchesAsync(HttpContext c, Store store, TimeProvider clock, CancellationToken ct)
-    {
-        var list = new List<object>();
-        foreach (var s in await store.ListSavedSearchesAsync(c.User.UserId(), ct))
+    private static async Task<IResult> SavedSearchesAsync(HttpContext c, Store store, TimeProvider clock, CancellationToken ct) =>
+        Results.Ok((await store.SavedSearchAlertsAsync(c.User.UserId(), clock.GetUtcNow(), ct: ct)).Select(a => new
         {
-            (long Count, bool Capped) found;
-            try { found = await store.NewMatchesAsync(s, clock.GetUtcNow(), ct: ct); }
-            catch (ArgumentException) { found = (0, false); }
-            list.Add(new { s.Id, s.Name, query = JsonDocument.Parse(s.QueryJson).RootElement, s.CreatedAt, s.LastSeenAt, newSinceLastSeen = found.Count, newIsAtLeast = found.Capped });
-        }
-        return Results.Ok(list);
-    }
+            a.Search.Id, a.Search.Name, query = JsonDocument.Parse(a.Search.QueryJson).RootElement, a.Search.CreatedAt, a.Search.LastSeenAt,
+            newSinceLastSeen = a.New, newIsAtLeast = a.AtLeast,
+        }));
 
     private static async Task<IResult> SaveSearchAsync([FromBody] SaveSearchRequest body, HttpContext c, Store store, TimeProvider clock, CancellationToken ct)
     {
-        if (string.IsNullOrWhiteSpace(body.Name) || body.Name.Length > 100) return BadRequest("a name of 1 to 100 characters is needed");
-        // the query is a search query string (q=...&topic=...): validated now, so alerts and digests can rely on it
-        try { SearchQuery.FromQueryString(body.Query, clock.GetUtcNow()); }
+        try
+        {
+            var saved = await store.SaveSearchQueryAsync(c.User.UserId(), body.Name, body.Query ?? "", clock.GetUtcNow(), ct);
+            return Results.Created($"/api/saved-searches/{saved.Id}", new { saved.Id, saved.Name });
+        }
         catch (ArgumentException e) { return BadRequest(e.Message); }
-        var saved = await store.SaveSearchAsync(c.User.UserId(), body.Name.Trim(), JsonSerializer.Serialize(new { query = body.Query }), ct);
-        return Results.Created($"/api/saved-searches/{saved.Id}", new { saved.Id, saved.Name });
     }
 }

@@ -25,13 +25,13 @@ public static class DigestBenchmark
             await clear.ExecuteNonQueryAsync(ct);
 
         var store = new Store(db);
-        string[] topics = ["export-controls", "open-weights", "pax-silica", "chips-compute", "model-distillation", "ai-sovereignty", "defense-ai", "us-china-ai-race"];
+        var topics = SearchBenchmark.Topics;
         var rng = new Random(5);
         // every tenth subscriber also follows one of five saved searches, a section of its own
         var owner = (await store.ListUsersAsync(ct)).FirstOrDefault(u => u.Username == "bench") ?? await store.CreateUserAsync("bench", Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)), "analyst", ct);
         var searches = new List<long>();
         foreach (var q in new[] { "q=\"export controls\"", "q=huawei ascend", "q=pax silica&topic=pax-silica", "q=deepseek or qwen", "q=gallium germanium" })
-            searches.Add((await store.SaveSearchAsync(owner.Id, q, System.Text.Json.JsonSerializer.Serialize(new { query = q }), ct)).Id);
+            searches.Add((await store.SaveSearchQueryAsync(owner.Id, q, q, now, ct)).Id);
         var ids = new List<long>();
         for (var i = 0; i < subscribers; i++)
         {

@@ -23,7 +23,7 @@ public static class SearchBenchmark
     // collocations written as units, as real text has them; their words also occur on their own through Head and Domain
     private static readonly string[] Phrases = ["export controls", "supply chain", "entity list", "pax silica", "open-weight models",
         "department of commerce", "united states", "government officials said", "huawei ascend", "national security", "chip export"];
-    private static readonly string[] Topics = ["export-controls", "open-weights", "pax-silica", "chips-compute", "model-distillation", "ai-sovereignty", "defense-ai", "us-china-ai-race"];
+    internal static readonly string[] Topics = ["export-controls", "open-weights", "pax-silica", "chips-compute", "model-distillation", "ai-sovereignty", "defense-ai", "us-china-ai-race"];
 
     public static readonly string[] Queries =
     [

@@ -202,10 +202,7 @@ public static class SearchCommands
         list.SetAction((parse, ct) => WithStore(parse, ct, async store =>
         {
             foreach (var (s, user) in await store.ListAllSavedSearchesAsync(ct))
-            {
-                using var json = JsonDocument.Parse(s.QueryJson);
-                await parse.InvocationConfiguration.Output.WriteLineAsync($"{s.Id}\t{user}\t{s.Name}\t{json.RootElement.GetProperty("query").GetString()}");
-            }
+                await parse.InvocationConfiguration.Output.WriteLineAsync($"{s.Id}\t{user}\t{s.Name}\t{s.Query}");
         }));
         var user = new Argument<string>("username");
         var name = new Argument<string>("name");
@@ -216,11 +213,9 @@ public static class SearchCommands
         add.Arguments.Add(query);
         add.SetAction((parse, ct) => WithStore(parse, ct, async store =>
         {
-            SearchQuery.FromQueryString(parse.GetValue(query)!, DateTimeOffset.UtcNow);
             var owner = (await store.ListUsersAsync(ct)).FirstOrDefault(u => u.Username == parse.GetValue(user))
                 ?? throw new ArgumentException($"no user '{parse.GetValue(user)}'");
-            if (parse.GetValue(name) is not { Length: > 0 and <= 100 } label) throw new ArgumentException("a name of 1 to 100 characters is needed");
-            var saved = await store.SaveSearchAsync(owner.Id, label.Trim(), JsonSerializer.Serialize(new { query = parse.GetValue(query) }), ct);
+            var saved = await store.SaveSearchQueryAsync(owner.Id, parse.GetValue(name), parse.GetValue(query)!, DateTimeOffset.UtcNow, ct);
             await parse.InvocationConfiguration.Output.WriteLineAsync($"saved search {saved.Id}: {saved.Name}");
         }));
         var id = new Argument<long>("id");

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.WebUtilities;
@@ -43,25 +42,7 @@ public sealed class SearchModel(Store store, TopicClassifier classifier, TimePro
         // search (its link carries saved=ID) marks what it found as seen, as of this search's clock
         var firstPage = string.IsNullOrEmpty(Request.Query["after"]);
         if (firstPage && long.TryParse(Request.Query["saved"], out var seen)) await store.MarkSavedSearchSeenAsync(User.UserId(), seen, now, ct);
-        var saved = new List<(SavedSearch, long, bool)>();
-        foreach (var s in await store.ListSavedSearchesAsync(User.UserId(), ct))
-        {
-            if (!firstPage)
-            {
-                saved.Add((s, 0, false));
-                continue;
-            }
-            try
-            {
-                var (count, capped) = await store.NewMatchesAsync(s, now, ct: ct);
-                saved.Add((s, count, capped));
-            }
-            catch (ArgumentException)
-            {
-                saved.Add((s, 0, false)); // a query that no longer parses (a relative date gone odd) still lists, to be removed
-            }
-        }
-        Saved = saved;
+        Saved = await store.SavedSearchAlertsAsync(User.UserId(), now, count: firstPage, ct);
     }
 
     public async Task<IActionResult> OnPostSaveAsync(string? name, string? query, CancellationToken ct)
@@ -71,8 +52,7 @@ public sealed class SearchModel(Store store, TopicClassifier classifier, TimePro
             .ToString().TrimStart('?');
         try
         {
-            if (string.IsNullOrWhiteSpace(name) || name.Trim().Length > 100) throw new ArgumentException("a name of 1 to 100 characters is needed");
-            SearchQuery.FromQueryString(query, clock.GetUtcNow());
+            await store.SaveSearchQueryAsync(User.UserId(), name, query, clock.GetUtcNow(), ct);
         }
         catch (ArgumentException e)
         {
@@ -80,7 +60,6 @@ public sealed class SearchModel(Store store, TopicClassifier classifier, TimePro
             await OnGetAsync(ct);
             return Page();
         }
-        await store.SaveSearchAsync(User.UserId(), name.Trim(), JsonSerializer.Serialize(new { query }), ct);
         return Redirect("/?" + query);
     }
 

@@ -87,12 +87,9 @@ public sealed partial class Store
         var byDate = query.Sort == SearchSort.Date;
         var p = Parameters(query, cursor);
 
-        await using var conn = await db.OpenConnectionAsync(ct);
-        await using var tx = await conn.BeginTransactionAsync(ct);
-        // the planner does not charge for reading each stored tsvector back from TOAST, so for common terms it picks a
-        // sequential scan that reads them all; the GIN index answers those matches without touching them
-        // and parallel workers cost more to start than these short, LIMITed scans take on two cores
-        await conn.ExecuteAsync(new CommandDefinition("SET LOCAL enable_seqscan = off; SET LOCAL max_parallel_workers_per_gather = 0", transaction: tx, cancellationToken: ct));
+        var (conn, tx) = await OpenSearchAsync(ct);
+        await using var _ = conn;
+        await using var __ = tx;
 
         // by date the window is the rows after the cursor, twice a page so that copies folding into one story still fill it
         var windowSize = byDate ? 2 * query.Limit + 1 : SearchWindow;
@@ -226,6 +223,26 @@ public sealed partial class Store
         };
     }
 
+    /// <summary>A connection and transaction with the planner settings every search step runs under.</summary>
+    private async Task<(System.Data.Common.DbConnection Conn, System.Data.Common.DbTransaction Tx)> OpenSearchAsync(CancellationToken ct)
+    {
+        var conn = await db.OpenConnectionAsync(ct);
+        try
+        {
+            var tx = await conn.BeginTransactionAsync(ct);
+            // the planner does not charge for reading each stored tsvector back from TOAST, so for common terms it picks a
+            // sequential scan that reads them all; the GIN index answers those matches without touching them. Parallel
+            // workers cost more to start than these short, LIMITed scans take on two cores.
+            await conn.ExecuteAsync(new CommandDefinition("SET LOCAL enable_seqscan = off; SET LOCAL max_parallel_workers_per_gather = 0", transaction: tx, cancellationToken: ct));
+            return (conn, tx);
+        }
+        catch
+        {
+            await conn.DisposeAsync();
+            throw;
+        }
+    }
+
     private static DynamicParameters Parameters(SearchQuery query, Cursor cursor) => new(new
     {
         Text = (query.Text ?? "").Trim(),
@@ -254,9 +271,9 @@ public sealed partial class Store
         var p = Parameters(query, new Cursor(now, null, null, null));
         p.Add("Cap", cap + 1);
         p.Add("FoundSince", foundSince?.UtcDateTime);
-        await using var conn = await db.OpenConnectionAsync(ct);
-        await using var tx = await conn.BeginTransactionAsync(ct);
-        await conn.ExecuteAsync(new CommandDefinition("SET LOCAL enable_seqscan = off; SET LOCAL max_parallel_workers_per_gather = 0", transaction: tx, cancellationToken: ct));
+        var (conn, tx) = await OpenSearchAsync(ct);
+        await using var _ = conn;
+        await using var __ = tx;
         var count = await conn.ExecuteScalarAsync<long>(new CommandDefinition(
             $"""
             SELECT count(*) FROM (

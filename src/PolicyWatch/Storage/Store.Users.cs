@@ -121,6 +121,38 @@ public sealed partial class Store
             """, new { userId, name, queryJson }, cancellationToken: ct));
     }
 
+    /// <summary>
+    /// Saves a search for a user under a name (replacing one of that name): the name 1 to 100 characters, the query a
+    /// search query string (q=...&amp;topic=...) checked now, so alerts and digests can rely on it. Bad input is an ArgumentException.
+    /// </summary>
+    public Task<SavedSearch> SaveSearchQueryAsync(long userId, string? name, string query, DateTimeOffset now, CancellationToken ct = default)
+    {
+        if (string.IsNullOrWhiteSpace(name) || name.Trim().Length > 100) throw new ArgumentException("a name of 1 to 100 characters is needed");
+        Search.SearchQuery.FromQueryString(query, now);
+        return SaveSearchAsync(userId, name.Trim(), System.Text.Json.JsonSerializer.Serialize(new { query }), ct);
+    }
+
+    /// <summary>
+    /// The user's saved searches with what was found since each was last run (an alert), counted up to 99 when
+    /// <paramref name="count"/>; a query that no longer parses lists with nothing new, to be removed.
+    /// </summary>
+    public async Task<IReadOnlyList<(SavedSearch Search, long New, bool AtLeast)>> SavedSearchAlertsAsync(long userId, DateTimeOffset now, bool count = true,
+        CancellationToken ct = default)
+    {
+        var alerts = new List<(SavedSearch, long, bool)>();
+        foreach (var s in await ListSavedSearchesAsync(userId, ct))
+        {
+            (long Count, bool Capped) found = (0, false);
+            if (count)
+            {
+                try { found = await NewMatchesAsync(s, now, ct: ct); }
+                catch (ArgumentException) { }
+            }
+            alerts.Add((s, found.Count, found.Capped));
+        }
+        return alerts;
+    }
+
     public async Task<IReadOnlyList<SavedSearch>> ListSavedSearchesAsync(long userId, CancellationToken ct = default)
     {
         await using var conn = await db.OpenConnectionAsync(ct);
