@@ -117,7 +117,7 @@ public static class AnalystApi
         return Results.Ok(sources.Select(s => new
         {
             s.Slug, s.Name, s.Url, s.Kind, s.Category, s.Region, s.Enabled, s.Healthy, lastPolled = s.LastPolledAt, lastSuccess = s.LastSuccessAt,
-            nextPoll = s.NextPollAt, errors = s.ErrorCount, lastError = s.LastError, items = s.ItemsTotal,
+            nextPoll = s.NextPollAt, errors = s.ErrorCount, lastError = s.LastError, warning = s.LastWarning, items = s.ItemsTotal,
             itemsPerDay = s.AvgItemGap is { TotalHours: > 0 } gap ? Math.Round(24 / gap.TotalHours, 2) : (double?)null,
         }));
     }

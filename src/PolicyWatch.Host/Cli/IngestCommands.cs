@@ -13,7 +13,7 @@ public static class IngestCommands
     public static Command BuildIngest()
     {
         var once = new Option<bool>("--once") { Description = "Poll now and process every discovered item to the end (required; continuous ingestion is `serve` or `worker`)" };
-        var feeds = new Option<string?>("--feeds") { Description = "Source catalogue to use (default: Ingest:FeedsFile, the bundled feeds.json)" };
+        var feeds = new Option<string?>("--feeds") { Description = "A one-off source file: its sources are added or updated and only they are polled; the main catalogue's other sources stay as they are (default: Ingest:FeedsFile, the main catalogue, synced in full)" };
         var source = new Option<string?>("--source") { Description = "Poll only the source with this slug" };
         var parallel = new Option<int>("--parallel") { Description = "Concurrent fetches", DefaultValueFactory = _ => 8 };
         var command = new Command("ingest", "Poll sources and fetch, extract, tag and store their new articles, once");
@@ -30,16 +30,18 @@ public static class IngestCommands
         {
             await using var runtime = await AppRuntime.StartAsync(PolicyWatchCli.Globals(parse), ct);
             await using var services = runtime.BuildServices();
-            var file = JobsSetup.ResolveFeedsFile(parse.GetValue(feeds) ?? services.GetRequiredService<IngestOptions>().FeedsFile);
+            var oneOff = parse.GetValue(feeds);
+            var file = JobsSetup.ResolveFeedsFile(oneOff ?? services.GetRequiredService<IngestOptions>().FeedsFile);
             var catalogue = FeedCatalog.Load(file); // a configuration error ends here with exit 1
             var slug = parse.GetValue(source);
             if (slug is not null && catalogue.All(s => s.Slug != slug))
                 throw new ConfigurationException($"{file}: no source with slug '{slug}'");
 
             await services.GetRequiredService<Migrator>().MigrateAsync(ct);
-            await services.GetRequiredService<Store>().SyncSourcesAsync(catalogue, ct);
+            await services.GetRequiredService<Store>().SyncSourcesAsync(catalogue, ct, disableMissing: oneOff is null);
             var clock = System.Diagnostics.Stopwatch.StartNew();
-            var summary = await services.GetRequiredService<Ingester>().RunOnceAsync(slug, parse.GetValue(parallel), ct);
+            IReadOnlyCollection<string>? only = slug is not null ? [slug] : oneOff is not null ? catalogue.Select(s => s.Slug).ToHashSet() : null;
+            var summary = await services.GetRequiredService<Ingester>().RunOnceAsync(only, parse.GetValue(parallel), ct);
             var o = parse.InvocationConfiguration.Output;
             using var self = System.Diagnostics.Process.GetCurrentProcess();
             await o.WriteLineAsync($"sources polled: {summary.SourcesPolled} ({summary.SourcesFailed} failed)");
@@ -110,15 +112,15 @@ public static class IngestCommands
                     {
                         slug = s.Slug, name = s.Name, kind = s.Kind, enabled = s.Enabled, healthy = s.Healthy, lastPolled = s.LastPolledAt,
                         lastSuccess = s.LastSuccessAt, nextPoll = s.NextPollAt, interval = s.CurrentInterval.ToString(), errors = s.ErrorCount,
-                        lastError = s.LastError, items = s.ItemsTotal,
+                        lastError = s.LastError, warning = s.LastWarning, items = s.ItemsTotal,
                     }, ExtractCommand.JsonLine));
                 return 0;
             }
-            await o.WriteLineAsync($"{"SLUG",-26} {"KIND",-8} {"STATE",-9} {"LAST SUCCESS",-16} {"NEXT POLL",-16} {"ITEMS",6}  LAST ERROR");
+            await o.WriteLineAsync($"{"SLUG",-26} {"KIND",-8} {"STATE",-9} {"LAST SUCCESS",-16} {"NEXT POLL",-16} {"ITEMS",6}  LAST ERROR OR WARNING");
             foreach (var s in rows)
             {
-                var state = !s.Enabled ? "disabled" : s.Healthy ? "ok" : "unhealthy";
-                await o.WriteLineAsync($"{Cut(s.Slug, 26),-26} {s.Kind,-8} {state,-9} {s.LastSuccessAt?.ToString("yyyy-MM-dd HH:mm") ?? "never",-16} {s.NextPollAt:yyyy-MM-dd HH:mm} {s.ItemsTotal,6}  {Cut(s.LastError, 70)}");
+                var state = !s.Enabled ? "disabled" : !s.Healthy ? "unhealthy" : s.LastWarning is not null ? "warning" : "ok";
+                await o.WriteLineAsync($"{Cut(s.Slug, 26),-26} {s.Kind,-8} {state,-9} {s.LastSuccessAt?.ToString("yyyy-MM-dd HH:mm") ?? "never",-16} {s.NextPollAt:yyyy-MM-dd HH:mm} {s.ItemsTotal,6}  {Cut(s.LastError ?? s.LastWarning, 70)}");
             }
             return 0;
         });

@@ -33,6 +33,7 @@ public static class PolicyWatchCli
         root.Subcommands.Add(IngestCommands.BuildIngest());
         root.Subcommands.Add(IngestCommands.BuildSources());
         root.Subcommands.Add(IngestCommands.BuildArticles());
+        root.Subcommands.Add(FeedCommand.Build());
         root.Subcommands.Add(ExtractCommand.Build());
         root.Subcommands.Add(ClassifyCommands.BuildTrain());
         root.Subcommands.Add(ClassifyCommands.BuildClassify());

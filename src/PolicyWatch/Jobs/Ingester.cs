@@ -11,9 +11,10 @@ public sealed record IngestSummary(int SourcesPolled, int SourcesFailed, int New
 /// </summary>
 public sealed class Ingester(Store store, SourcePoller poller, ArticleProcessor processor, ILogger<Ingester> log)
 {
-    public async Task<IngestSummary> RunOnceAsync(string? onlySlug, int parallelism, CancellationToken ct)
+    /// <summary>Polls the enabled sources (only those in <paramref name="onlySlugs"/> when given), then processes what they listed.</summary>
+    public async Task<IngestSummary> RunOnceAsync(IReadOnlyCollection<string>? onlySlugs, int parallelism, CancellationToken ct)
     {
-        var sources = (await store.ListSourcesAsync(enabledOnly: true, ct)).Where(s => onlySlug is null || s.Slug == onlySlug).ToList();
+        var sources = (await store.ListSourcesAsync(enabledOnly: true, ct)).Where(s => onlySlugs is null || onlySlugs.Contains(s.Slug)).ToList();
         var results = new System.Collections.Concurrent.ConcurrentBag<PollResult>();
         await Parallel.ForEachAsync(sources, new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = ct }, async (s, token) =>
         {

@@ -15,10 +15,42 @@ public sealed record PollResult(string Slug, bool Success, bool NotModified, IRe
 /// </summary>
 public sealed class SourcePoller(Store store, PageFetcher fetcher, IngestOptions options, TimeProvider clock, ILogger<SourcePoller> log)
 {
+    /// <summary>
+    /// Polls the source with this id once. Null when it is missing or disabled. Never throws for a fault of this
+    /// source: any exception (a parser bug, a bad configuration, a failed write) is recorded as the source's error,
+    /// logged, and returned as a failed <see cref="PollResult"/>, so one source can never stop the others. Only
+    /// cancellation through <paramref name="ct"/> propagates.
+    /// </summary>
     public async Task<PollResult?> PollAsync(long sourceId, CancellationToken ct)
     {
-        var source = await DbRetry.RunAsync(() => store.GetSourceAsync(sourceId, ct), ct);
-        if (source is null || !source.Enabled) return null;
+        Source? source = null;
+        try
+        {
+            source = await DbRetry.RunAsync(() => store.GetSourceAsync(sourceId, ct), ct);
+            if (source is null || !source.Enabled) return null;
+            return await PollSourceAsync(source, ct);
+        }
+        catch (Exception e) when (!(e is OperationCanceledException && ct.IsCancellationRequested))
+        {
+            var slug = source?.Slug ?? $"#{sourceId}";
+            log.LogError(e, "Polling {Source} failed unexpectedly", slug);
+            var error = $"unexpected {e.GetType().Name}: {e.Message}";
+            if (source is null) return new PollResult(slug, false, false, [], [], 0, error);
+            try
+            {
+                return await FailAsync(source, source.ToDefinition(), error.Length > 500 ? error[..500] : error, null, ct);
+            }
+            catch (Exception again) when (!(again is OperationCanceledException && ct.IsCancellationRequested))
+            {
+                log.LogError(again, "Could not record the failure of {Source}", slug);
+                return new PollResult(slug, false, false, [], [], 0, error);
+            }
+        }
+    }
+
+    private async Task<PollResult> PollSourceAsync(Source source, CancellationToken ct)
+    {
+        var sourceId = source.Id;
         var definition = source.ToDefinition();
         var now = clock.GetUtcNow();
 
@@ -44,9 +76,9 @@ public sealed class SourcePoller(Store store, PageFetcher fetcher, IngestOptions
         if (!page.IsSuccess)
             return await FailAsync(source, definition, page.Error!, page.RetryAfter, ct);
 
-        var parsed = FeedParser.Parse(definition, page.Text, page.FinalUrl);
+        var parsed = FeedParser.Parse(definition, page.Body, page.Charset, page.MediaType, page.FinalUrl);
         if (parsed.Error is null && parsed.ChildSitemaps.Count > 0)
-            parsed = await ReadChildSitemapsAsync(definition, parsed, ct);
+            parsed = await ReadChildSitemapsAsync(fetcher, definition, parsed, options.MaxChildSitemaps, ct);
         if (parsed.Error is not null)
             return await FailAsync(source, definition, parsed.Error, null, ct);
 
@@ -73,12 +105,17 @@ public sealed class SourcePoller(Store store, PageFetcher fetcher, IngestOptions
             ValidatorsIgnored = lying,
             AvgItemGap = avgGap,
             Healthy = !stale,
+            Warning = parsed.Warnings.Count == 0 ? null : Cut(string.Join(" | ", parsed.Warnings), 1000),
             Error = stale ? $"nothing new since {(source.LastNewItemAt?.ToString("yyyy-MM-dd") ?? "it was added")}, far longer than usual" : null,
         };
         await DbRetry.RunAsync(() => store.RecordPollAsync(sourceId, outcome, ct), ct);
         log.LogInformation("Polled {Source}: {Items} items, {New} new, {Updated} updated", source.Slug, parsed.Items.Count, newCount, discovered.UpdatedIds.Count);
+        if (parsed.Warnings.Count > 0)
+            log.LogWarning("Source {Source} {Warning}", source.Slug, string.Join(" | ", parsed.Warnings));
         return new PollResult(source.Slug, true, false, discovered.NewIds, discovered.UpdatedIds, discovered.Unchanged, null);
     }
+
+    private static string Cut(string s, int n) => s.Length <= n ? s : s[..(n - 1)] + "…";
 
     private static PollOutcome Success(Source source, DateTimeOffset now, TimeSpan interval) => new()
     {
@@ -97,16 +134,28 @@ public sealed class SourcePoller(Store store, PageFetcher fetcher, IngestOptions
         return new PollResult(source.Slug, false, false, [], [], 0, error);
     }
 
-    private async Task<FeedParseResult> ReadChildSitemapsAsync(SourceDefinition definition, FeedParseResult index, CancellationToken ct)
+    /// <summary>
+    /// Reads up to <paramref name="max"/> child sitemaps of a sitemap index, newest first, each fetched like a page
+    /// (robots.txt checked). Failed when none of them could be read.
+    /// </summary>
+    public static async Task<FeedParseResult> ReadChildSitemapsAsync(PageFetcher fetcher, SourceDefinition definition, FeedParseResult index, int max, CancellationToken ct)
     {
         var items = new List<FeedItem>();
-        foreach (var child in index.ChildSitemaps.Take(options.MaxChildSitemaps))
+        var warnings = new List<string>(index.Warnings);
+        var failures = new List<string>();
+        foreach (var child in index.ChildSitemaps.Take(max))
         {
             var page = await fetcher.FetchAsync(child, new FetchRequest { CheckRobots = true }, ct);
-            if (!page.IsSuccess) continue;
-            var parsed = FeedParser.Parse(definition, page.Text, page.FinalUrl);
+            if (!page.IsSuccess) { failures.Add($"{child}: {page.Error}"); continue; }
+            var parsed = FeedParser.Parse(definition, page.Body, page.Charset, page.MediaType, page.FinalUrl);
+            if (parsed.Error is not null) failures.Add($"{child}: {parsed.Error}");
             items.AddRange(parsed.Items);
+            warnings.AddRange(parsed.Warnings.Select(w => $"{child}: {w}"));
         }
-        return new FeedParseResult(items, [], items.Count == 0 && index.ChildSitemaps.Count > 0 ? "no readable child sitemap" : null);
+        var error = items.Count == 0 && index.ChildSitemaps.Count > 0
+            ? "no readable child sitemap" + (failures.Count > 0 ? $" ({failures[0]})" : "")
+            : null;
+        if (error is null) warnings.AddRange(failures.Select(f => "child sitemap not read: " + f));
+        return new FeedParseResult(items, [], error) { Warnings = warnings };
     }
 }

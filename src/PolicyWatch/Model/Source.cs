@@ -32,6 +32,8 @@ public sealed class Source
     public long ItemsTotal { get; init; }
     public int ErrorCount { get; init; }
     public string? LastError { get; init; }
+    /// <summary>What the last successful poll had to repair to read the listing ("read with repairs: …"); null when nothing.</summary>
+    public string? LastWarning { get; init; }
     public bool Healthy { get; init; }
     public DateTime CreatedAt { get; init; }
 

@@ -22,13 +22,19 @@ public sealed record PollOutcome
     public TimeSpan? AvgItemGap { get; init; }
     public bool NewItemSeen { get; init; }
     public string? Error { get; init; }
+    /// <summary>Repairs needed to read the listing; kept apart from <see cref="Error"/>.</summary>
+    public string? Warning { get; init; }
     public bool Healthy { get; init; } = true;
 }
 
 public sealed partial class Store
 {
-    /// <summary>Makes the table match the catalogue: new slugs added, changed ones updated, missing ones disabled (never deleted: their articles stay).</summary>
-    public async Task<SourceSyncResult> SyncSourcesAsync(IReadOnlyList<SourceDefinition> sources, CancellationToken ct = default)
+    /// <summary>
+    /// Makes the table match the catalogue: new slugs added, changed ones updated, and, when
+    /// <paramref name="disableMissing"/> (the main catalogue), missing ones disabled (never deleted: their articles
+    /// stay). A one-off file passes false, so it cannot switch off the analysts' sources.
+    /// </summary>
+    public async Task<SourceSyncResult> SyncSourcesAsync(IReadOnlyList<SourceDefinition> sources, CancellationToken ct = default, bool disableMissing = true)
     {
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
@@ -60,7 +66,7 @@ public sealed partial class Store
             if (inserted == true) added++;
             else if (inserted == false) updated++;
         }
-        var disabled = await conn.ExecuteAsync(new CommandDefinition(
+        var disabled = !disableMissing ? 0 : await conn.ExecuteAsync(new CommandDefinition(
             "UPDATE sources SET enabled = false, updated_at = now() WHERE enabled AND NOT (slug = ANY(@Slugs))",
             new { Slugs = sources.Select(s => s.Slug).ToArray() }, tx, cancellationToken: ct));
         await tx.CommitAsync(ct);
@@ -110,12 +116,12 @@ public sealed partial class Store
                     items_total = items_total + @NewItems,
                     last_new_item_at = CASE WHEN @NewItemSeen THEN now() ELSE last_new_item_at END,
                     avg_item_gap = coalesce(@AvgItemGap, avg_item_gap),
-                    error_count = 0, last_error = @Error, healthy = @Healthy, updated_at = now()
+                    error_count = 0, last_error = @Error, last_warning = CASE WHEN @NotModified THEN last_warning ELSE @Warning END, healthy = @Healthy, updated_at = now()
                 WHERE id = @sourceId
                 """, new
             {
                 sourceId, o.NextPollAt, o.CurrentInterval, o.Etag, o.LastModified, o.FeedHash, o.NotModified, o.FullFetch,
-                o.ValidatorsIgnored, o.NewItems, o.NewItemSeen, o.AvgItemGap, o.Error, o.Healthy,
+                o.ValidatorsIgnored, o.NewItems, o.NewItemSeen, o.AvgItemGap, o.Error, o.Warning, o.Healthy,
             }, cancellationToken: ct));
         }
         else
