@@ -87,12 +87,44 @@ public static class PolicyWatchCli
         {
             return 130;
         }
+        catch (Npgsql.PostgresException e) when (e.SqlState is "3D000")
+        {
+            await stderr.WriteLineAsync($"policywatch: the database does not exist: {e.MessageText}. Create it (createdb), then run `policywatch db migrate`.");
+            return 1;
+        }
+        catch (Npgsql.PostgresException e) when (e.SqlState is "42P01" or "42703")
+        {
+            await stderr.WriteLineAsync($"policywatch: the database's schema is missing or older than this version ({e.MessageText}): run `policywatch db migrate`.");
+            return 1;
+        }
+        catch (Npgsql.NpgsqlException e)
+        {
+            await stderr.WriteLineAsync($"policywatch: database: {OneLine(e)}");
+            return 1;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            await stderr.WriteLineAsync($"policywatch: {OneLine(e)}");
+            return 1;
+        }
+        catch (Exception e) when (Environment.GetEnvironmentVariable("POLICYWATCH_TRACE") != "1")
+        {
+            // operators get one line; POLICYWATCH_TRACE=1 shows the stack for a bug report
+            await stderr.WriteLineAsync($"policywatch: unexpected {e.GetType().Name}: {OneLine(e)} (run with POLICYWATCH_TRACE=1 for details)");
+            return 70;
+        }
 
         void OnSignal(PosixSignalContext context)
         {
             context.Cancel = true;
             cts.Cancel();
         }
+    }
+
+    private static string OneLine(Exception e)
+    {
+        var message = e.InnerException is { } inner && !e.Message.Contains(inner.Message) ? $"{e.Message} ({inner.Message})" : e.Message;
+        return string.Join(' ', message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries));
     }
 
     /// <summary>True when every argument is a global option or its value (so the verb is missing); true for none.</summary>

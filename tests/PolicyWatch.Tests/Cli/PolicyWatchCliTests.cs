@@ -35,4 +35,35 @@ public sealed class PolicyWatchCliTests
         Assert.StartsWith("policywatch: ", error);
         Assert.Equal("", output);
     }
+
+    [Theory]
+    [InlineData("sources")]
+    [InlineData("articles")]
+    [InlineData("article", "1")]
+    [InlineData("db", "status")]
+    public async Task UnreachableDatabase_OneClearLineAndExit1_NoStackTrace(params string[] args)
+    {
+        var (exit, _, error) = await PolicyWatch.Tests.Support.PolicyWatchProcess.RunAsync(args, new Dictionary<string, string?>
+        {
+            ["ConnectionStrings__PolicyWatch"] = "Host=127.0.0.1;Port=1;Username=nobody;Password=none;Database=nothing;Timeout=3",
+        }) is var r ? (r.ExitCode, "", r.Output) : default;
+        Assert.Equal(1, exit);
+        Assert.StartsWith("policywatch: database: ", error.Trim());
+        Assert.DoesNotContain("   at ", error);
+    }
+
+    [Theory]
+    [InlineData("feed", "/no/such/file.xml")]
+    [InlineData("extract", "/no/such/page.html")]
+    [InlineData("ingest", "--once", "--feeds", "/no/such/feeds.json")]
+    public async Task MissingInputFile_OneClearLineAndExit1(params string[] args)
+    {
+        var (exit, output) = await PolicyWatch.Tests.Support.PolicyWatchProcess.RunAsync(args, new Dictionary<string, string?>
+        {
+            ["ConnectionStrings__PolicyWatch"] = "Host=127.0.0.1;Port=1;Username=nobody;Password=none;Database=nothing;Timeout=3",
+        });
+        Assert.Equal(1, exit);
+        Assert.Single(output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("/no/such/", output);
+    }
 }
