@@ -75,6 +75,8 @@ public static class AnalystApi
             {
                 t.Topic, t.Score, model = t.ModelVersion,
                 explanation = t.ExplanationJson is null ? (JsonElement?)null : JsonDocument.Parse(t.ExplanationJson).RootElement,
+                // the passage that carried the tag, offsets in UTF-16 code units of "body"
+                evidence = PolicyWatch.Classify.TagEvidence.From(t.ExplanationJson, a.Body),
             }),
             similar = similar.Select(s => new { s.Id, s.Title, s.Url, s.Source, published = s.Published }),
         });

@@ -78,12 +78,12 @@ public static class ClassifyCommands
         {
             var m = LoadModel(parse.GetValue(model));
             var docs = LabeledDocument.ReadJsonLines(parse.GetValue(input)!);
-            var x = m.Featurizer.Transform(docs.Select(d => (d.Title ?? "", d.Text ?? "")));
             using var w = new StreamWriter(parse.GetValue(output)!);
             for (var i = 0; i < docs.Count; i++)
             {
-                var scores = m.Labels.ToDictionary(l => l.Label, l => MathF.Round(l.Probability(x[i]), 4));
-                var topics = Decide(m, scores, parse.GetValue(atLeastOne));
+                var predictions = m.Predict(docs[i].Title ?? "", docs[i].Text ?? "");
+                var scores = predictions.ToDictionary(p => p.Label, p => MathF.Round(p.Score, 4));
+                var topics = Decide(predictions, parse.GetValue(atLeastOne));
                 w.WriteLine(JsonSerializer.Serialize(new { id = docs[i].Id, topics, scores }));
             }
             parse.InvocationConfiguration.Error.WriteLine($"classified {docs.Count} document(s) with model {m.Version}");
@@ -97,16 +97,22 @@ public static class ClassifyCommands
         var model = ModelOption();
         var data = new Option<string>("--data") { Description = "Labelled JSON Lines to score against", Required = true };
         var atLeastOne = new Option<bool>("--at-least-one") { Description = "Give every document its best label when none passes its threshold" };
+        var wholeOnly = new Option<bool>("--whole-only") { Description = "Judge whole documents only, without passages (for comparison)" };
+        var passageThreshold = new Option<float?>("--passage-threshold") { Description = "Use this passage threshold for every label (for tuning)" };
         var command = new Command("eval", "Per-label and micro/macro precision, recall and F1 of a model on labelled data");
         command.Options.Add(model);
         command.Options.Add(data);
         command.Options.Add(atLeastOne);
+        command.Options.Add(wholeOnly);
+        command.Options.Add(passageThreshold);
         command.SetAction(async (parse, ct) =>
         {
             var m = LoadModel(parse.GetValue(model));
             var docs = LabeledDocument.ReadJsonLines(parse.GetValue(data)!);
-            var x = m.Featurizer.Transform(docs.Select(d => (d.Title ?? "", d.Text ?? "")));
-            var predicted = x.Select(v => (IReadOnlyCollection<string>)Decide(m, m.Labels.ToDictionary(l => l.Label, l => l.Probability(v)), parse.GetValue(atLeastOne)).ToHashSet()).ToList();
+            if (parse.GetValue(passageThreshold) is { } pt)
+                foreach (var l in m.Labels) l.PassageThreshold = pt;
+            var predicted = docs.Select(d => (IReadOnlyCollection<string>)Decide(
+                parse.GetValue(wholeOnly) ? WholeOnly(m, d) : m.Predict(d.Title ?? "", d.Text ?? ""), parse.GetValue(atLeastOne)).ToHashSet()).ToList();
             var labels = m.Labels.Select(l => l.Label).Union(docs.SelectMany(d => d.Labels)).Order(StringComparer.Ordinal).ToList();
             var report = EvaluationReport.Compute(labels, docs.Select(d => (IReadOnlyCollection<string>)d.Labels.ToHashSet()).ToList(), predicted);
             await parse.InvocationConfiguration.Output.WriteLineAsync(report.ToTable());
@@ -139,11 +145,17 @@ public static class ClassifyCommands
         return command;
     }
 
-    internal static List<string> Decide(TopicModel m, IReadOnlyDictionary<string, float> scores, bool atLeastOne)
+    internal static List<string> Decide(IReadOnlyList<TopicPrediction> predictions, bool atLeastOne)
     {
-        var topics = m.Labels.Where(l => scores[l.Label] >= l.Threshold).OrderByDescending(l => scores[l.Label]).Select(l => l.Label).ToList();
-        if (topics.Count == 0 && atLeastOne && m.Labels.Count > 0) topics.Add(scores.MaxBy(kv => kv.Value).Key);
+        var topics = predictions.Where(p => p.Tagged).OrderByDescending(p => p.Score).Select(p => p.Label).ToList();
+        if (topics.Count == 0 && atLeastOne && predictions.Count > 0) topics.Add(predictions.MaxBy(p => p.Score)!.Label);
         return topics;
+    }
+
+    private static IReadOnlyList<TopicPrediction> WholeOnly(TopicModel m, LabeledDocument d)
+    {
+        var x = m.Featurizer.Transform(d.Title ?? "", d.Text ?? "");
+        return m.Labels.Select(l => l.Probability(x) is var p ? new TopicPrediction(l.Label, p, p >= l.Threshold, p, 0, null, null) : null!).ToList();
     }
 
     private static Option<string?> ModelOption() => new("--model") { Description = "Model folder (default: the shipped model named by models/topics.json)" };

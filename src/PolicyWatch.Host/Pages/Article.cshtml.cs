@@ -31,6 +31,13 @@ public sealed class ArticleModel(Store store, TopicClassifier classifier) : Page
         return RedirectToPage(new { id });
     }
 
+    /// <summary>The passage of the stored body that carried the tag (offsets kept with the tag), cut to 400 characters; null when none.</summary>
+    public string? Evidence(TopicTag tag)
+    {
+        if (TagEvidence.From(tag.ExplanationJson, Article?.Body) is not { Text: var text }) return null;
+        return text.Length > 400 ? text[..400] + "…" : text;
+    }
+
     public IEnumerable<string> Terms(TopicTag tag)
     {
         if (tag.ExplanationJson is null) return [];

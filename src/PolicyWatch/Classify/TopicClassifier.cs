@@ -62,14 +62,20 @@ public sealed class TopicClassifier
         if (taxonomy is null || model is null) return [];
         var x = model.Featurizer.Transform(title, body);
         var tags = new List<TopicTag>();
-        foreach (var label in model.Labels)
+        foreach (var prediction in model.Predict(x, body))
         {
-            if (taxonomy.Find(label.Label) is null) continue;
-            var p = label.Probability(x);
-            if (p < label.Threshold) continue;
+            if (!prediction.Tagged || taxonomy.Find(prediction.Label) is null) continue;
+            var label = model.Labels.First(l => l.Label == prediction.Label);
             var terms = model.Explain(x, label);
-            var explanation = JsonSerializer.Serialize(new { terms = terms.Select(t => new { term = t.Term, weight = t.Weight }) });
-            tags.Add(new TopicTag(label.Label, MathF.Round(p, 4), model.Version, explanation));
+            var explanation = JsonSerializer.Serialize(new
+            {
+                terms = terms.Select(t => new { term = t.Term, weight = t.Weight }),
+                // the passage that carried the tag: UTF-16 offsets into the stored body
+                evidence = prediction.EvidenceStart is { } start ? new { start, end = prediction.EvidenceEnd!.Value } : null,
+                documentScore = MathF.Round(prediction.DocumentScore, 4),
+                passageScore = MathF.Round(prediction.PassageScore, 4),
+            });
+            tags.Add(new TopicTag(prediction.Label, MathF.Round(prediction.Score, 4), model.Version, explanation));
         }
         return tags.OrderByDescending(t => t.Score).ToList();
     }

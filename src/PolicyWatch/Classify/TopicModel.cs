@@ -12,11 +12,24 @@ public sealed class LabelModel
     public float Slope { get; init; } = -1;
     public float Offset { get; init; }
     public float Threshold { get; set; } = 0.5f;
+    /// <summary>
+    /// The probability one passage of the body needs, alone, to tag the article (the taxonomy's "at least a
+    /// paragraph"). Higher than <see cref="Threshold"/>: a passage is short, and a passing mention must not tag.
+    /// </summary>
+    public float PassageThreshold { get; set; } = 0.75f;
 
     public float Probability(SparseVector x) => 1f / (1f + MathF.Exp(Slope * (x.Dot(Weights) + Bias) + Offset));
 }
 
 public sealed record TermWeight(string Term, float Weight);
+
+/// <summary>
+/// One label's verdict on an article: the whole article's probability, the best passage's probability and where that
+/// passage is ([EvidenceStart, EvidenceEnd) in UTF-16 code units of the body; null without passages), the score
+/// (the larger of the two), and whether the label is tagged (whole article over its threshold, or one passage over
+/// the passage threshold).
+/// </summary>
+public sealed record TopicPrediction(string Label, float Score, bool Tagged, float DocumentScore, float PassageScore, int? EvidenceStart, int? EvidenceEnd);
 
 /// <summary>
 /// A trained multi-label model: the shared featuriser and one calibrated linear classifier per label. Loaded once;
@@ -46,6 +59,37 @@ public sealed class TopicModel
 
     public IReadOnlyDictionary<string, float> Scores(string title, string body) => Scores(Featurizer.Transform(title, body));
 
+    /// <summary>
+    /// Every label's verdict on an article, from the whole text (title and body) and from each passage of the body
+    /// (<see cref="Passages.Split"/>, scored without the title), so that one substantial paragraph on a topic is
+    /// enough and a topic named only in the body is found. Thread-safe.
+    /// </summary>
+    public IReadOnlyList<TopicPrediction> Predict(string title, string body) => Predict(Featurizer.Transform(title, body), body);
+
+    /// <summary><see cref="Predict(string, string)"/> with the whole document's features already computed.</summary>
+    public IReadOnlyList<TopicPrediction> Predict(SparseVector whole, string body)
+    {
+        var passages = Passages.Split(body);
+        var vectors = passages.Count <= 1 ? [] : passages.Select(p => Featurizer.Transform("", p.Text(body))).ToList();
+        var result = new List<TopicPrediction>(Labels.Count);
+        foreach (var label in Labels)
+        {
+            var doc = label.Probability(whole);
+            var best = 0f;
+            var at = -1;
+            for (var k = 0; k < vectors.Count; k++)
+            {
+                var p = label.Probability(vectors[k]);
+                if (p > best) { best = p; at = k; }
+            }
+            if (passages.Count == 1) { best = doc; at = 0; } // the body is one passage: the whole article speaks for it
+            var tagged = doc >= label.Threshold || at >= 0 && passages[at].Words >= Passages.MinWords && best >= label.PassageThreshold;
+            result.Add(new TopicPrediction(label.Label, Math.Max(doc, passages.Count == 1 ? doc : best), tagged, doc, best,
+                at >= 0 ? passages[at].Start : null, at >= 0 ? passages[at].End : null));
+        }
+        return result;
+    }
+
     /// <summary>The words and phrases of the document that pushed this label's score up the most.</summary>
     public IReadOnlyList<TermWeight> Explain(SparseVector x, LabelModel label, int count = 6)
     {
@@ -70,7 +114,7 @@ public sealed class TopicModel
         Directory.CreateDirectory(dir);
         Featurizer.Save(Path.Combine(dir, FeaturizerFile));
         var meta = new ModelJson(Version, Trainer, Featurizer.Dimension,
-            Labels.Select(l => new LabelJson(l.Label, l.Bias, l.Slope, l.Offset, l.Threshold)).ToList());
+            Labels.Select(l => new LabelJson(l.Label, l.Bias, l.Slope, l.Offset, l.Threshold, l.PassageThreshold)).ToList());
         File.WriteAllText(Path.Combine(dir, ModelFile), JsonSerializer.Serialize(meta, new JsonSerializerOptions { WriteIndented = true }));
         using var w = new BinaryWriter(File.Create(Path.Combine(dir, WeightsFile)));
         foreach (var l in Labels)
@@ -92,11 +136,15 @@ public sealed class TopicModel
         {
             var weights = new float[meta.Dimension];
             for (var i = 0; i < weights.Length; i++) weights[i] = r.ReadSingle();
-            return new LabelModel { Label = l.Label, Weights = weights, Bias = l.Bias, Slope = l.Slope, Offset = l.Offset, Threshold = l.Threshold };
+            return new LabelModel
+            {
+                Label = l.Label, Weights = weights, Bias = l.Bias, Slope = l.Slope, Offset = l.Offset, Threshold = l.Threshold,
+                PassageThreshold = l.PassageThreshold ?? Math.Max(l.Threshold, 0.75f),
+            };
         }).ToList();
         return new TopicModel(featurizer, labels, meta.Version, meta.Trainer);
     }
 
     private sealed record ModelJson(string Version, string Trainer, int Dimension, List<LabelJson> Labels);
-    private sealed record LabelJson(string Label, float Bias, float Slope, float Offset, float Threshold);
+    private sealed record LabelJson(string Label, float Bias, float Slope, float Offset, float Threshold, float? PassageThreshold = null);
 }

@@ -23,6 +23,12 @@ public sealed record TrainOptions
     public int MinPositives { get; init; } = 1;
     /// <summary>Character 4-grams besides words.</summary>
     public bool CharacterGrams { get; init; } = true;
+    /// <summary>
+    /// Also learn from every example without its title (in the same fold as the original), so that a topic named
+    /// only in the body, or under an unrelated or empty headline, is learnt as the topic. Thresholds and reported
+    /// quality come from the original examples only.
+    /// </summary>
+    public bool BodyOnlyCopies { get; init; } = true;
 
     public static readonly string[] Trainers = ["sdca-lr", "linear-svm", "averaged-perceptron"];
 }
@@ -50,14 +56,20 @@ public static class TopicTrainer
         var ml = new MLContext(seed: options.Seed);
         var texts = docs.Select(d => (d.Title ?? "", d.Text ?? "")).ToList();
         var featurizer = TextFeaturizer.Fit(ml, texts, options.CharacterGrams);
+        // copies without titles train alongside their originals; parentOf maps every training row to its example
+        var parentOf = Enumerable.Range(0, docs.Count).ToList();
+        if (options.BodyOnlyCopies)
+            for (var i = 0; i < docs.Count; i++)
+                if (!string.IsNullOrWhiteSpace(docs[i].Title) && !string.IsNullOrWhiteSpace(docs[i].Text)) { texts.Add(("", docs[i].Text!)); parentOf.Add(i); }
         var x = featurizer.Transform(texts);
-        log($"{docs.Count} documents, {trainable.Count} labels, {featurizer.Dimension} features ({watch.Elapsed.TotalSeconds:0.0} s)");
+        log($"{docs.Count} documents ({texts.Count} training rows), {trainable.Count} labels, {featurizer.Dimension} features ({watch.Elapsed.TotalSeconds:0.0} s)");
 
         // out-of-fold probabilities: fold k's documents scored by a model that never saw them
         var folds = Math.Max(2, Math.Min(options.Folds, docs.Count));
         var order = Enumerable.Range(0, docs.Count).OrderBy(i => new Random(options.Seed + i).Next()).ToArray();
         var foldOf = new int[docs.Count];
         for (var i = 0; i < order.Length; i++) foldOf[order[i]] = i % folds;
+        var rows = Enumerable.Range(0, texts.Count).ToList();
 
         var labelModels = new LabelModel[trainable.Count];
         var oof = new float[trainable.Count][];
@@ -65,19 +77,20 @@ public static class TopicTrainer
         {
             var label = trainable[li];
             var y = docs.Select(d => d.Labels.Contains(label)).ToArray();
+            var yRow = rows.Select(r => y[parentOf[r]]).ToArray();
             var context = new MLContext(seed: options.Seed);
             // out-of-fold margins: calibrated on documents each model never saw, so probabilities mean the same for new articles
             var margins = new double[docs.Count];
             for (var f = 0; f < folds; f++)
             {
-                var train = Enumerable.Range(0, docs.Count).Where(i => foldOf[i] != f).ToList();
-                var model = TrainOne(context, label, featurizer.Dimension, train.Select(i => (x[i], y[i])), options);
+                var train = rows.Where(r => foldOf[parentOf[r]] != f).ToList();
+                var model = TrainOne(context, label, featurizer.Dimension, train.Select(r => (x[r], yRow[r])), options);
                 for (var i = 0; i < docs.Count; i++)
                     if (foldOf[i] == f) margins[i] = x[i].Dot(model.Weights) + model.Bias;
             }
             var (slope, offset) = PlattScaling.Fit(margins, y);
             oof[li] = margins.Select(m => 1f / (1f + MathF.Exp(slope * (float)m + offset))).ToArray();
-            var final = TrainOne(context, label, featurizer.Dimension, Enumerable.Range(0, docs.Count).Select(i => (x[i], y[i])), options);
+            var final = TrainOne(context, label, featurizer.Dimension, rows.Select(r => (x[r], yRow[r])), options);
             labelModels[li] = new LabelModel
             {
                 Label = label, Weights = final.Weights, Bias = final.Bias, Slope = slope, Offset = offset, Threshold = BestThreshold(oof[li], y),
