@@ -12,12 +12,19 @@ public static partial class DigestBuilder
 {
     public const int ItemsPerTopic = 5;
 
+    /// <summary>
+    /// Topic sections from candidates. An article published more than <paramref name="lateAfter"/> before it was
+    /// stored (a new source's back catalogue, a backfill) is counted in <see cref="DigestSection.OlderFoundLate"/>
+    /// rather than listed; null lists everything.
+    /// </summary>
     public static IReadOnlyList<DigestSection> Sections(IReadOnlyList<DigestCandidate> candidates, IReadOnlyDictionary<string, string> topicNames,
-        DateTimeOffset periodEnd, IReadOnlyDictionary<string, (int ThisWeek, int PreviousWeek)> weekly)
+        DateTimeOffset periodEnd, IReadOnlyDictionary<string, (int ThisWeek, int PreviousWeek)> weekly, TimeSpan? lateAfter = null)
     {
         var sections = new List<DigestSection>();
-        foreach (var group in candidates.GroupBy(c => c.Topic).OrderBy(g => g.Key, StringComparer.Ordinal))
+        foreach (var all in candidates.GroupBy(c => c.Topic).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
+            var late = all.Where(c => IsLate(c, lateAfter)).Select(c => c.ArticleId).Distinct().Count();
+            var group = all.Where(c => !IsLate(c, lateAfter)).ToList();
             var rank = Rank(periodEnd);
             var stories = Stories.Group(group.OrderByDescending(rank).ThenByDescending(c => c.ArticleId), c => c.Title, c => Date(c, periodEnd))
                 .Select(story =>
@@ -29,8 +36,8 @@ public static partial class DigestBuilder
                 .ToList();
             var items = stories.Take(ItemsPerTopic).Select(s => new DigestItem(s.Best.ArticleId, s.Best.Title ?? s.Best.Url, s.Best.Url, s.Best.Source,
                 s.Best.Published, Excerpt(s.Best.Excerpt), s.Best.Score, s.Also)).ToList();
-            var (thisWeek, previousWeek) = weekly.TryGetValue(group.Key, out var w) ? w : (0, 0);
-            sections.Add(new DigestSection(group.Key, topicNames.GetValueOrDefault(group.Key, group.Key), stories.Count, thisWeek, previousWeek, items));
+            var (thisWeek, previousWeek) = weekly.TryGetValue(all.Key, out var w) ? w : (0, 0);
+            sections.Add(new DigestSection(all.Key, topicNames.GetValueOrDefault(all.Key, all.Key), stories.Count, thisWeek, previousWeek, items) { OlderFoundLate = late });
         }
         return sections;
     }
@@ -42,6 +49,9 @@ public static partial class DigestBuilder
             h.AlsoIn.Where(s => s != h.Source).Distinct().ToList())).ToList();
         return new DigestSection(key, name, count, thisWeek, previousWeek, items);
     }
+
+    private static bool IsLate(DigestCandidate c, TimeSpan? lateAfter) =>
+        lateAfter is { } after && c.Published is { } p && c.Stored is { } s && s - p > after;
 
     private static DateTime Date(DigestCandidate c, DateTimeOffset fallback) => c.Published ?? fallback.UtcDateTime;
 

@@ -9,6 +9,11 @@ public sealed record DigestSection(string Topic, string TopicName, int Count, in
 
     /// <summary>The counts reached their cap: "at least" (a saved search matching more than 10,000 articles a week).</summary>
     public bool CountsAtLeast { get; init; }
+    /// <summary>
+    /// Articles found in the period but published long before (<see cref="DigestOptions.LateAfter"/>): counted, not
+    /// listed, so a new source's back catalogue or a backfill does not flood the digest.
+    /// </summary>
+    public int OlderFoundLate { get; init; }
     public bool IsSavedSearch => Topic.StartsWith(SearchPrefix, StringComparison.Ordinal);
 }
 
@@ -16,13 +21,18 @@ public sealed record DigestModel(string Email, string? Name, DateOnly Date, Date
     IReadOnlyList<DigestSection> Sections, string UnsubscribeUrl)
 {
     public int Total => Sections.Sum(s => s.Count);
-    public bool IsEmpty => Sections.All(s => s.Items.Count == 0);
+    public bool IsEmpty => Sections.All(s => s.Items.Count == 0 && s.OlderFoundLate == 0);
+    /// <summary>How long before being found an article must have been published to count as found late.</summary>
+    public TimeSpan LateAfter { get; init; } = TimeSpan.FromDays(7);
+    /// <summary>Every article the topic sections carry, listed or counted: recorded once the digest is sent.</summary>
+    public IReadOnlyCollection<long> ArticleIds { get; init; } = [];
 }
 
-/// <summary>A candidate article for a digest section, as the store returns it.</summary>
+/// <summary>A candidate article for a digest section, as the store returns it; <see cref="Stored"/> is when PolicyWatch stored it (UTC), the time digest periods are on.</summary>
 public sealed record DigestCandidate(long ArticleId, string Topic, float Score, string? Title, string Url, string Source, float SourceWeight,
-    DateTime? Published, string? Excerpt)
+    DateTime? Published, string? Excerpt, DateTime? Stored = null)
 {
+
     /// <summary>Other sites of the same story, when the candidate comes from a search that already merged them.</summary>
     public IReadOnlyList<string> AlsoIn { get; init; } = [];
 }

@@ -19,6 +19,13 @@ public sealed class DigestOptions
     /// <summary>Key for unsubscribe tokens; every process that sends or unsubscribes needs the same one.</summary>
     public string? SigningKey { get; set; }
     public string Cron { get; set; } = "*/5 * * * *";
+    /// <summary>
+    /// How far before a period's start a digest still looks for matching articles it has not carried yet (tags added
+    /// late by a retrain or an analyst, a digest retried after a long outage).
+    /// </summary>
+    public TimeSpan Lookback { get; set; } = TimeSpan.FromDays(3);
+    /// <summary>An article published this long before it was found is "found late": counted in its section, not listed.</summary>
+    public TimeSpan LateAfter { get; set; } = TimeSpan.FromDays(7);
 }
 
 /// <summary>Signed unsubscribe tokens: no login needed, no way to unsubscribe someone else.</summary>

@@ -10,7 +10,7 @@ public static class DigestRenderer
     public static string Subject(DigestModel d)
     {
         if (d.IsEmpty) return $"PolicyWatch digest {d.Date:d MMM yyyy}: nothing new";
-        var shown = d.Sections.Where(s => s.Items.Count > 0).ToList();
+        var shown = d.Sections.Where(s => s.Items.Count > 0 || s.OlderFoundLate > 0).ToList();
         var noun = shown.Any(s => s.IsSavedSearch) ? "section" : "topic";
         return $"PolicyWatch digest {d.Date:d MMM yyyy}: {d.Total} article{(d.Total == 1 ? "" : "s")} in {shown.Count} {noun}{(shown.Count == 1 ? "" : "s")}";
     }
@@ -24,10 +24,10 @@ public static class DigestRenderer
         sb.Append("<table role=\"presentation\" width=\"100%\" cellpadding=\"0\" cellspacing=\"0\" style=\"background:#f4f5f7\"><tr><td align=\"center\">");
         sb.Append("<table role=\"presentation\" width=\"640\" cellpadding=\"0\" cellspacing=\"0\" style=\"max-width:640px;background:#ffffff;margin:16px 0\">");
         sb.Append("<tr><td style=\"padding:16px 20px;border-bottom:3px solid #1f5fbf\"><span style=\"font-size:20px;font-weight:bold;color:#1f5fbf\">PolicyWatch</span>")
-          .Append("<br><span style=\"font-size:13px;color:#5b6475\">").Append(HtmlEncode($"{d.PeriodStart:yyyy-MM-dd HH:mm} – {d.PeriodEnd:yyyy-MM-dd HH:mm} UTC")).Append("</span></td></tr>");
+          .Append("<br><span style=\"font-size:13px;color:#5b6475\">").Append(HtmlEncode($"Found {d.PeriodStart:yyyy-MM-dd HH:mm} – {d.PeriodEnd:yyyy-MM-dd HH:mm} UTC")).Append("</span></td></tr>");
         if (d.IsEmpty)
             sb.Append("<tr><td style=\"padding:20px;font-size:15px\">Nothing new in your topics and searches since the last digest.</td></tr>");
-        foreach (var s in d.Sections.Where(s => s.Items.Count > 0))
+        foreach (var s in d.Sections.Where(s => s.Items.Count > 0 || s.OlderFoundLate > 0))
         {
             var change = s.ThisWeek - s.PreviousWeek;
             sb.Append("<tr><td style=\"padding:16px 20px 4px\"><span style=\"font-size:17px;font-weight:bold\">").Append(HtmlEncode(s.TopicName)).Append("</span> ")
@@ -41,12 +41,18 @@ public static class DigestRenderer
                 if (i.AlsoIn.Count > 0) sb.Append(" · also in ").Append(HtmlEncode(string.Join(", ", i.AlsoIn)));
                 sb.Append("</span><br><span style=\"font-size:14px;line-height:1.45\">").Append(HtmlEncode(i.Excerpt)).Append("</span></td></tr>");
             }
+            if (s.OlderFoundLate > 0)
+                sb.Append("<tr><td style=\"padding:4px 20px 8px;font-size:13px;color:#5b6475\">").Append(HtmlEncode(LateLine(s.OlderFoundLate, d.LateAfter))).Append("</td></tr>");
         }
         sb.Append("<tr><td style=\"padding:16px 20px;font-size:12px;color:#5b6475;border-top:1px solid #e3e6ec\">You receive this because you subscribed to PolicyWatch digests. ")
           .Append("<a href=\"").Append(HtmlEncode(d.UnsubscribeUrl)).Append("\" style=\"color:#5b6475\">Unsubscribe</a>.</td></tr>");
         sb.Append("</table></td></tr></table></body></html>");
         return sb.ToString();
     }
+
+    /// <summary>Old articles found late are counted, not listed: a new source's back catalogue must not flood a digest.</summary>
+    private static string LateLine(int n, TimeSpan lateAfter) =>
+        $"+ {n.ToString(CultureInfo.InvariantCulture)} older article{(n == 1 ? "" : "s")} found late (published more than {lateAfter.TotalDays.ToString("0.#", CultureInfo.InvariantCulture)} days before PolicyWatch found {(n == 1 ? "it" : "them")}), not listed: search PolicyWatch to read {(n == 1 ? "it" : "them")}.";
 
     private static string N(DigestSection s, int n) => n.ToString(CultureInfo.InvariantCulture) + (s.CountsAtLeast && n >= 10_000 ? "+" : "");
 
@@ -55,7 +61,7 @@ public static class DigestRenderer
         var sb = new StringBuilder();
         sb.AppendLine(Subject(d)).AppendLine();
         if (d.IsEmpty) sb.AppendLine("Nothing new in your topics and searches since the last digest.");
-        foreach (var s in d.Sections.Where(s => s.Items.Count > 0))
+        foreach (var s in d.Sections.Where(s => s.Items.Count > 0 || s.OlderFoundLate > 0))
         {
             sb.AppendLine($"== {s.TopicName} ({N(s, s.Count)} new, {N(s, s.ThisWeek)} this week, {s.ThisWeek - s.PreviousWeek:+0;-0;0} on the week before) ==").AppendLine();
             foreach (var i in s.Items)
@@ -65,6 +71,7 @@ public static class DigestRenderer
                 if (i.Excerpt.Length > 0) sb.AppendLine(i.Excerpt);
                 sb.AppendLine(i.Url).AppendLine();
             }
+            if (s.OlderFoundLate > 0) sb.AppendLine(LateLine(s.OlderFoundLate, d.LateAfter)).AppendLine();
         }
         sb.AppendLine($"Unsubscribe: {d.UnsubscribeUrl}");
         return sb.ToString();

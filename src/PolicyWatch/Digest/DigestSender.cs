@@ -25,18 +25,26 @@ public sealed class DigestSender(Store store, DigestMailer mailer, DigestOptions
         var (start, end) = DigestSchedule.Period(day, s.SendTime, s.Frequency, zone);
         var key = options.SigningKey ?? throw new ConfigurationException("Digest:SigningKey is not set");
         var sections = new List<DigestSection>();
+        var articleIds = new HashSet<long>();
         // no topics means every topic, unless the subscriber follows saved searches only
         if (s.Topics.Length > 0 || s.SavedSearches.Length == 0)
         {
-            var candidates = await store.DigestCandidatesAsync(s.Topics, s.MinScore, start, end, ct);
+            // periods are on the time an article was stored, so one published before the last send but found after it
+            // comes in this digest; the lookback catches tags added late (a first digest covers its period only)
+            var since = start - options.Lookback;
+            var subscribed = new DateTimeOffset(DateTime.SpecifyKind(s.CreatedAt, DateTimeKind.Utc));
+            if (s.CreatedAt != default && subscribed > since)
+                since = subscribed < start ? subscribed : start;
+            var candidates = await store.DigestCandidatesAsync(s.Id, day, s.Topics, s.MinScore, since, end, ct);
             var weekly = await WeeklyAsync(end, ct);
             var names = (classifier.Taxonomy?.Topics ?? []).ToDictionary(t => t.Slug, t => t.Name);
-            sections.AddRange(DigestBuilder.Sections(candidates, names, end, weekly));
+            sections.AddRange(DigestBuilder.Sections(candidates, names, end, weekly, options.LateAfter));
+            articleIds.UnionWith(candidates.Select(c => c.ArticleId));
         }
         foreach (var id in s.SavedSearches)
             if (await SearchSectionAsync(id, start, end, ct) is { } section) sections.Add(section);
         var unsubscribe = $"{options.BaseUrl.TrimEnd('/')}/unsubscribe?s={s.Id}&t={UnsubscribeToken.Create(s.Id, key)}";
-        return new DigestModel(s.Email, s.Name, day, start, end, sections, unsubscribe);
+        return new DigestModel(s.Email, s.Name, day, start, end, sections, unsubscribe) { ArticleIds = articleIds, LateAfter = options.LateAfter };
     }
 
     // subscribers following one saved search over the same period share its section
@@ -134,6 +142,7 @@ public sealed class DigestSender(Store store, DigestMailer mailer, DigestOptions
         switch (outcome)
         {
             case SendOutcome.Sent:
+                await store.RecordDigestItemsAsync(subscriberId, day, digest.ArticleIds, CancellationToken.None);
                 await store.FinishDeliveryAsync(subscriberId, day, "sent", digest.Total, messageId, null, digest.PeriodStart, digest.PeriodEnd, CancellationToken.None);
                 log.LogInformation("Sent digest {Day} to subscriber {SubscriberId} ({Articles} articles)", day, subscriberId, digest.Total);
                 return DigestOutcome.Sent;

@@ -6,7 +6,7 @@ using PolicyWatch.Digest;
 namespace PolicyWatch.Jobs;
 
 /// <summary>Recurring (`send-digests`): one send job per due (subscriber, local day).</summary>
-public sealed class SendDigestsJob(DigestSender sender, IBackgroundJobClient jobs, ILogger<SendDigestsJob> log)
+public sealed class SendDigestsJob(DigestSender sender, PolicyWatch.Storage.Store store, TimeProvider clock, IBackgroundJobClient jobs, ILogger<SendDigestsJob> log)
 {
     [Queue(JobQueues.Digest), AutomaticRetry(Attempts = 0), DisableConcurrentExecution(60)]
     public async Task RunAsync(CancellationToken ct)
@@ -18,6 +18,8 @@ public sealed class SendDigestsJob(DigestSender sender, IBackgroundJobClient job
             jobs.Enqueue<SendDigestJob>(j => j.RunAsync(subscriberId, date, CancellationToken.None));
         }
         if (due.Count > 0) log.LogInformation("Enqueued {Count} digest(s)", due.Count);
+        // what digests carried is needed only as far back as a candidate query looks (a period plus its lookback)
+        await store.PruneDigestItemsAsync(DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime).AddDays(-60), ct);
     }
 }
 

@@ -18,11 +18,18 @@ public sealed class Subscriber
     public string Frequency { get; init; } = "daily";
     public bool SendEmpty { get; init; }
     public bool Active { get; init; } = true;
+    /// <summary>When the subscription began (UTC): articles stored before it are not sent.</summary>
+    public DateTime CreatedAt { get; init; }
 
     /// <summary>The rules every way of managing subscribers shares; the message says what is wrong.</summary>
     public Subscriber Validated()
     {
-        if (string.IsNullOrWhiteSpace(Email) || !Email.Contains('@') || Email.Length > 320) throw new ArgumentException("a valid email address is needed");
+        // an address as the mail library reads it, and nothing else: no display name, markup or line breaks
+        if (string.IsNullOrWhiteSpace(Email) || Email.Length > 320 || Email.Any(char.IsControl) || Email.Any(char.IsWhiteSpace)
+            || !MimeKit.MailboxAddress.TryParse(Email, out var mailbox) || mailbox.Address != Email || mailbox.Name is { Length: > 0 }
+            || Email.IndexOf('@') is var at && (at <= 0 || at == Email.Length - 1) || Email.IndexOfAny(['<', '>', '"', '(', ')', ',', ';', '\\']) >= 0)
+            throw new ArgumentException("a valid email address is needed (name@example.org)");
+        if (Name is not null && Name.Any(char.IsControl)) throw new ArgumentException("the name has control characters");
         try { TimeZoneInfo.FindSystemTimeZoneById(TimeZone); }
         catch (Exception e) when (e is TimeZoneNotFoundException or InvalidTimeZoneException) { throw new ArgumentException($"'{TimeZone}' is not an IANA time zone"); }
         if (Frequency is not ("daily" or "weekdays")) throw new ArgumentException("frequency must be daily or weekdays");
@@ -64,7 +71,7 @@ public sealed partial class Store
         return saved;
     }
 
-    private const string SubscriberColumns = "id, email, name, topics, min_score AS minscore, send_time AS sendtime, time_zone AS timezone, frequency, send_empty AS sendempty, active, " +
+    private const string SubscriberColumns = "id, email, name, topics, min_score AS minscore, send_time AS sendtime, time_zone AS timezone, frequency, send_empty AS sendempty, active, created_at AS createdat, " +
         "ARRAY(SELECT saved_search_id FROM subscriber_searches ss WHERE ss.subscriber_id = subscribers.id ORDER BY 1) AS savedsearches";
 
     /// <summary>A saved search by id, whoever saved it (digests read it for their subscribers).</summary>
@@ -160,20 +167,48 @@ public sealed partial class Store
             new { subscriberId, day = day.ToDateTime(TimeOnly.MinValue) }, cancellationToken: ct));
     }
 
-    /// <summary>Articles published (or found) in the period, tagged with one of the topics at the minimum score or above.</summary>
-    public async Task<IReadOnlyList<DigestCandidate>> DigestCandidatesAsync(string[] topics, float minScore, DateTimeOffset start, DateTimeOffset end, CancellationToken ct = default)
+    /// <summary>
+    /// A subscriber's topic-section candidates for the digest of <paramref name="day"/>: processed articles stored
+    /// (fetched, else found) in [<paramref name="since"/>, <paramref name="end"/>), tagged with one of the topics at
+    /// the minimum score or above, and not carried by another of this subscriber's digests. Whenever an article was
+    /// published, it lands in the digest after it was stored; a retry of the same day gets the same articles.
+    /// </summary>
+    public async Task<IReadOnlyList<DigestCandidate>> DigestCandidatesAsync(long subscriberId, DateOnly day, string[] topics, float minScore,
+        DateTimeOffset since, DateTimeOffset end, CancellationToken ct = default)
     {
         await using var conn = await db.OpenConnectionAsync(ct);
         var rows = await conn.QueryAsync<DigestCandidate>(new CommandDefinition("""
             SELECT a.id AS articleid, t.topic, t.score, a.title, a.canonical_url AS url, s.name AS source, s.weight AS sourceweight,
-                   a.published_at AS published, left(coalesce(nullif(a.description, ''), a.body), 600) AS excerpt
-            FROM article_topics t JOIN articles a ON a.id = t.article_id JOIN sources s ON s.id = a.source_id
-            WHERE a.status = 'processed' AND (cardinality(@topics) = 0 OR t.topic = ANY(@topics)) AND t.score >= @minScore
-              AND t.sort_date >= @start AND t.sort_date < @end
+                   a.published_at AS published, left(coalesce(nullif(a.description, ''), a.body), 600) AS excerpt,
+                   coalesce(a.fetched_at, a.discovered_at) AS stored
+            FROM articles a JOIN article_topics t ON t.article_id = a.id JOIN sources s ON s.id = a.source_id
+            WHERE coalesce(a.fetched_at, a.discovered_at) >= @since AND coalesce(a.fetched_at, a.discovered_at) < @end
+              AND a.status = 'processed' AND (cardinality(@topics) = 0 OR t.topic = ANY(@topics)) AND t.score >= @minScore
+              AND NOT EXISTS (SELECT 1 FROM digest_items d WHERE d.subscriber_id = @subscriberId AND d.article_id = a.id AND d.period_date <> @day)
             ORDER BY t.topic, t.score DESC
-            LIMIT 2000
-            """, new { topics, minScore, start = start.UtcDateTime, end = end.UtcDateTime }, cancellationToken: ct));
+            LIMIT 5000
+            """, new { subscriberId, day = day.ToDateTime(TimeOnly.MinValue), topics, minScore, since = since.UtcDateTime, end = end.UtcDateTime }, cancellationToken: ct));
         return rows.ToList();
+    }
+
+    /// <summary>Records the articles a sent digest carried (listed or counted), so no later digest of this subscriber repeats them.</summary>
+    public async Task RecordDigestItemsAsync(long subscriberId, DateOnly day, IReadOnlyCollection<long> articleIds, CancellationToken ct = default)
+    {
+        if (articleIds.Count == 0) return;
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await conn.ExecuteAsync(new CommandDefinition("""
+            INSERT INTO digest_items (subscriber_id, article_id, period_date)
+            SELECT @subscriberId, id, @day FROM unnest(@ids::bigint[]) AS id
+            ON CONFLICT (subscriber_id, article_id) DO NOTHING
+            """, new { subscriberId, day = day.ToDateTime(TimeOnly.MinValue), ids = articleIds.ToArray() }, cancellationToken: ct));
+    }
+
+    /// <summary>Drops the record of digests older than <paramref name="before"/>: no candidate query looks that far back.</summary>
+    public async Task<int> PruneDigestItemsAsync(DateOnly before, CancellationToken ct = default)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        return await conn.ExecuteAsync(new CommandDefinition("DELETE FROM digest_items WHERE period_date < @before",
+            new { before = before.ToDateTime(TimeOnly.MinValue) }, cancellationToken: ct));
     }
 
     public async Task<IReadOnlyDictionary<string, (int ThisWeek, int PreviousWeek)>> WeeklyTopicCountsAsync(DateTimeOffset end, CancellationToken ct = default)

@@ -41,6 +41,10 @@ public sealed class DigestSenderTests(PostgresFixture pg) : IAsyncLifetime
             await store.SaveProcessedAsync(id, url, new ExtractedArticle { Title = seeds[i].Item1, Body = "The first sentence. The second sentence.", Published = published },
                 [new TopicTag(seeds[i].Item2, 0.9f, "m")]);
         }
+        // digest periods are on the time an article was stored: inside today's period and in the past, whatever the hour the tests run
+        await using var conn = new NpgsqlConnection(_db);
+        var stored = DigestSchedule.SendInstant(Day.AddDays(-1), new TimeOnly(7, 0), TimeZoneInfo.Utc).AddMinutes(1);
+        await conn.ExecuteAsync("UPDATE articles SET fetched_at = @t, discovered_at = @t", new { t = stored.UtcDateTime });
     }
 
     public async Task DisposeAsync()
