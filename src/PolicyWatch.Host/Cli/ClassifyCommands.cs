@@ -18,12 +18,18 @@ public static class ClassifyCommands
         var folds = new Option<int>("--folds") { Description = "Cross-validation folds", DefaultValueFactory = _ => 5 };
         folds.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 2 or > 20) r.AddError("--folds must be between 2 and 20"); });
         var noFeedback = new Option<bool>("--no-feedback") { Description = "Do not merge analysts' stored feedback (no database needed)" };
+        var l2 = new Option<float?>("--l2") { Description = "L2 regularisation strength (default 0.001)" };
+        var noCopies = new Option<bool>("--no-body-copies") { Description = "Do not also train on each example without its title" };
+        var minThreshold = new Option<float?>("--min-threshold") { Description = "Lowest whole-article threshold per label (default 0.7 for the shipped taxonomy, none with --out)" };
         var command = new Command("train", "Train one classifier per label found in the data; print cross-validated precision, recall and F1");
         command.Options.Add(data);
         command.Options.Add(output);
         command.Options.Add(trainer);
         command.Options.Add(folds);
         command.Options.Add(noFeedback);
+        command.Options.Add(l2);
+        command.Options.Add(noCopies);
+        command.Options.Add(minThreshold);
         command.SetAction(async (parse, ct) =>
         {
             var files = parse.GetValue(data) is { Length: > 0 } given ? given : DefaultTrainingFiles();
@@ -41,7 +47,11 @@ public static class ClassifyCommands
                 await err.WriteLineAsync($"merged {feedback.Count} article(s) with analyst feedback");
             }
             if (docs.Count == 0) throw new ConfigurationException("no training examples");
-            var result = TopicTrainer.Train(docs, new TrainOptions { Trainer = parse.GetValue(trainer)!, Folds = parse.GetValue(folds) }, m => err.WriteLine(m));
+            var result = TopicTrainer.Train(docs, new TrainOptions
+            {
+                Trainer = parse.GetValue(trainer)!, Folds = parse.GetValue(folds), L2 = parse.GetValue(l2) ?? new TrainOptions().L2, BodyOnlyCopies = !parse.GetValue(noCopies),
+                MinThreshold = parse.GetValue(minThreshold) ?? (parse.GetValue(output) is null ? ShippedMinThreshold : 0f),
+            }, m => err.WriteLine(m));
             var o = parse.InvocationConfiguration.Output;
             await o.WriteLineAsync($"cross-validated ({parse.GetValue(folds)} folds), {docs.Count} examples, trainer {result.Model.Trainer}:");
             await o.WriteLineAsync(result.CrossValidated.ToTable());
@@ -67,7 +77,7 @@ public static class ClassifyCommands
     {
         var model = ModelOption();
         var input = new Option<string>("--in") { Description = "JSON Lines of {\"id\",\"title\",\"text\"}", Required = true };
-        var output = new Option<string>("--out") { Description = "JSON Lines of {\"id\",\"topics\":[...],\"scores\":{...}}", Required = true };
+        var output = new Option<string>("--out") { Description = "JSON Lines of {\"id\",\"topics\":[...],\"scores\":{...},\"documentScores\":{...},\"passageScores\":{...}}", Required = true };
         var atLeastOne = new Option<bool>("--at-least-one") { Description = "Give every document its best label when none passes its threshold" };
         var command = new Command("classify", "Tag documents from a JSON Lines file with a trained model (default: the shipped one)");
         command.Options.Add(model);
@@ -84,7 +94,12 @@ public static class ClassifyCommands
                 var predictions = m.Predict(docs[i].Title ?? "", docs[i].Text ?? "");
                 var scores = predictions.ToDictionary(p => p.Label, p => MathF.Round(p.Score, 4));
                 var topics = Decide(predictions, parse.GetValue(atLeastOne));
-                w.WriteLine(JsonSerializer.Serialize(new { id = docs[i].Id, topics, scores }));
+                w.WriteLine(JsonSerializer.Serialize(new
+                {
+                    id = docs[i].Id, topics, scores,
+                    documentScores = predictions.ToDictionary(p => p.Label, p => MathF.Round(p.DocumentScore, 4)),
+                    passageScores = predictions.ToDictionary(p => p.Label, p => MathF.Round(p.PassageScore, 4)),
+                }));
             }
             parse.InvocationConfiguration.Error.WriteLine($"classified {docs.Count} document(s) with model {m.Version}");
             return Task.FromResult(0);
@@ -157,6 +172,9 @@ public static class ClassifyCommands
         var x = m.Featurizer.Transform(d.Title ?? "", d.Text ?? "");
         return m.Labels.Select(l => l.Probability(x) is var p ? new TopicPrediction(l.Label, p, p >= l.Threshold, p, 0, null, null) : null!).ToList();
     }
+
+    /// <summary>The shipped taxonomy's threshold floor, chosen on the real-article development set (docs/benchmarks.md).</summary>
+    public const float ShippedMinThreshold = 0.7f;
 
     private static Option<string?> ModelOption() => new("--model") { Description = "Model folder (default: the shipped model named by models/topics.json)" };
 

@@ -29,6 +29,14 @@ public sealed record TrainOptions
     /// quality come from the original examples only.
     /// </summary>
     public bool BodyOnlyCopies { get; init; } = true;
+    /// <summary>
+    /// The lowest whole-article threshold a label may get. Our examples separate far more cleanly than real articles,
+    /// so thresholds chosen on them alone are too permissive: 0.7 was chosen on the real-article development set
+    /// (models/devset), one number for every label. 0 keeps the out-of-fold choice (other label sets, Reuters).
+    /// </summary>
+    public float MinThreshold { get; init; }
+    /// <summary>The probability one passage needs to tag an article on its own (chosen on the development set, one number for every label).</summary>
+    public float PassageThreshold { get; init; } = 0.9f;
 
     public static readonly string[] Trainers = ["sdca-lr", "linear-svm", "averaged-perceptron"];
 }
@@ -93,7 +101,8 @@ public static class TopicTrainer
             var final = TrainOne(context, label, featurizer.Dimension, rows.Select(r => (x[r], yRow[r])), options);
             labelModels[li] = new LabelModel
             {
-                Label = label, Weights = final.Weights, Bias = final.Bias, Slope = slope, Offset = offset, Threshold = BestThreshold(oof[li], y),
+                Label = label, Weights = final.Weights, Bias = final.Bias, Slope = slope, Offset = offset,
+                Threshold = Math.Max(options.MinThreshold, BestThreshold(oof[li], y)), PassageThreshold = Math.Max(options.PassageThreshold, options.MinThreshold),
             };
         });
 
