@@ -13,13 +13,16 @@ namespace PolicyWatch.Host.Auth;
 
 /// <summary>
 /// Every page and API call needs a signed-in user (fallback policy), except /health and the login page: cookies for the
-/// web UI, API keys (<c>X-Api-Key</c> or <c>Authorization: Bearer</c>) for the API. Logins are rate-limited per address.
+/// web UI, API keys (<c>X-Api-Key</c> or <c>Authorization: Bearer</c>) for the API. A cookie names a session row,
+/// checked on every request: signing out, a password reset or removing the account ends it, and a changed role
+/// takes effect at once. Sign-ins back off per account and are rate-limited per address.
 /// </summary>
 public static class AuthSetup
 {
     public const string ApiKeyScheme = "ApiKey";
     public const string LoginLimiter = "login";
     public const string AdminPolicy = "admin";
+    public const string SessionClaim = "policywatch:session";
 
     public static IServiceCollection AddPolicyWatchAuth(this IServiceCollection services)
     {
@@ -36,6 +39,7 @@ public static class AuthSetup
             {
                 o.LoginPath = "/login";
                 o.LogoutPath = "/logout";
+                o.AccessDeniedPath = "/forbidden";
                 o.Cookie.Name = "policywatch";
                 o.Cookie.HttpOnly = true;
                 o.Cookie.SameSite = SameSiteMode.Lax;
@@ -45,6 +49,7 @@ public static class AuthSetup
                 // an API client gets a status code, not a redirect to a login form
                 o.Events.OnRedirectToLogin = c => Status(c, StatusCodes.Status401Unauthorized);
                 o.Events.OnRedirectToAccessDenied = c => Status(c, StatusCodes.Status403Forbidden);
+                o.Events.OnValidatePrincipal = ValidateSessionAsync;
             })
             .AddScheme<AuthenticationSchemeOptions, ApiKeyHandler>(ApiKeyScheme, _ => { });
         services.AddAuthorizationBuilder()
@@ -53,9 +58,10 @@ public static class AuthSetup
         services.AddRateLimiter(o =>
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            // per address, generous: a shared office address must not lock its analysts out; accounts back off on their own
             o.AddPolicy(LoginLimiter, context => RateLimitPartition.GetFixedWindowLimiter(
                 context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                _ => new FixedWindowRateLimiterOptions { PermitLimit = 10, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = 30, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
         });
         return services;
     }
@@ -67,15 +73,36 @@ public static class AuthSetup
             context.Response.StatusCode = status;
             return Task.CompletedTask;
         }
-        context.Response.Redirect(context.RedirectUri);
+        // a path, never an absolute URL built from the request's Host header
+        context.Response.Redirect(Uri.TryCreate(context.RedirectUri, UriKind.Absolute, out var absolute) ? absolute.PathAndQuery : context.RedirectUri);
         return Task.CompletedTask;
     }
 
-    public static ClaimsPrincipal Principal(User user, string scheme) => new(new ClaimsIdentity(
+    /// <summary>Rejects a cookie whose session has ended or whose account is gone; refreshes the role if it changed.</summary>
+    private static async Task ValidateSessionAsync(CookieValidatePrincipalContext context)
+    {
+        var sessionId = context.Principal?.FindFirstValue(SessionClaim);
+        var store = context.HttpContext.RequestServices.GetRequiredService<Store>();
+        var user = sessionId is null ? null : await store.SessionUserAsync(sessionId, context.HttpContext.RequestAborted);
+        if (user is null)
+        {
+            context.RejectPrincipal();
+            await context.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+            return;
+        }
+        if (context.Principal!.FindFirstValue(ClaimTypes.Role) != user.Role || context.Principal!.FindFirstValue(ClaimTypes.Name) != user.Username)
+        {
+            context.ReplacePrincipal(Principal(user, CookieAuthenticationDefaults.AuthenticationScheme, sessionId));
+            context.ShouldRenew = true;
+        }
+    }
+
+    public static ClaimsPrincipal Principal(User user, string scheme, string? sessionId = null) => new(new ClaimsIdentity(
     [
         new Claim(ClaimTypes.NameIdentifier, user.Id.ToString()),
         new Claim(ClaimTypes.Name, user.Username),
         new Claim(ClaimTypes.Role, user.Role),
+        .. sessionId is null ? Array.Empty<Claim>() : [new Claim(SessionClaim, sessionId)],
     ], scheme));
 
     public static long UserId(this ClaimsPrincipal user) => long.Parse(user.FindFirstValue(ClaimTypes.NameIdentifier)!);

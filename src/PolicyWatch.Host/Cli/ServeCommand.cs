@@ -1,3 +1,4 @@
+using PolicyWatch.Host.Web;
 using System.CommandLine;
 using Hangfire;
 using PolicyWatch.Host.Api;
@@ -25,6 +26,7 @@ public static class ServeCommand
             builder.Services.AddPolicyWatchJobs(builder.Configuration, runWorkers: !parse.GetValue(noWorker));
             builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
             builder.Services.AddPolicyWatchAuth();
+            builder.Services.AddPolicyWatchHardening(builder.Configuration);
             builder.Services.AddRazorPages();
             builder.Services.AddOpenApi();
             builder.Services.AddProblemDetails();
@@ -32,9 +34,11 @@ public static class ServeCommand
             var app = builder.Build();
             app.UseExceptionHandler();
             app.UseStatusCodePages();
+            app.UsePolicyWatchHardening();
             app.UseRateLimiter();
             app.UseAuthentication();
             app.UseAuthorization();
+            app.UseApiCrossSiteCheck();
             app.MapHealthApi();
             app.MapOpenApi();
             app.MapAnalystApi();

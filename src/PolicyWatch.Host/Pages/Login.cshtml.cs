@@ -21,14 +21,25 @@ public sealed class LoginModel(Store store, ILogger<LoginModel> log) : PageModel
     public async Task<IActionResult> OnPostAsync(string username, string password, string? returnUrl, CancellationToken ct)
     {
         ReturnUrl = LocalOnly(returnUrl);
-        var user = await store.VerifyUserAsync(username ?? "", password ?? "", ct);
+        username ??= "";
+        if (await store.LoginLockedForAsync(username, ct) is { } wait)
+        {
+            log.LogWarning("Sign-in for {User} from {Address} refused: account backing off after failures", LogText.Safe(username), HttpContext.Connection.RemoteIpAddress);
+            Error = $"Too many failed sign-ins for this account. Try again in {Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds))} seconds.";
+            Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            return Page();
+        }
+        var user = await store.VerifyUserAsync(username, password ?? "", ct);
         if (user is null)
         {
-            log.LogWarning("Failed sign-in for {User} from {Address}", username, HttpContext.Connection.RemoteIpAddress);
+            await store.RecordLoginFailureAsync(username, ct);
+            log.LogWarning("Failed sign-in for {User} from {Address}", LogText.Safe(username), HttpContext.Connection.RemoteIpAddress);
             Error = "Wrong user name or password.";
             return Page();
         }
-        await HttpContext.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, AuthSetup.Principal(user, CookieAuthenticationDefaults.AuthenticationScheme));
+        await store.ClearLoginFailuresAsync(username, ct);
+        var session = await store.StartSessionAsync(user.Id, ct);
+        await HttpContext.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, AuthSetup.Principal(user, CookieAuthenticationDefaults.AuthenticationScheme, session));
         return LocalRedirect(ReturnUrl);
     }
 

@@ -70,6 +70,20 @@ public sealed class DigestSender(Store store, DigestMailer mailer, DigestOptions
     /// <summary>The saved search run over the period (its own date bounds narrowed to it), with counts for this week and the one before.</summary>
     private async Task<DigestSection?> BuildSearchSectionAsync(long id, DateTimeOffset start, DateTimeOffset end)
     {
+        try
+        {
+            return await SearchSectionCoreAsync(id, start, end);
+        }
+        catch (Npgsql.PostgresException e) when (!e.IsTransient)
+        {
+            // a query the database refuses must cost its own section, never the digest
+            log.LogWarning("Saved search {SavedSearchId} failed in the database, left out of digests: {Error}", id, e.MessageText);
+            return null;
+        }
+    }
+
+    private async Task<DigestSection?> SearchSectionCoreAsync(long id, DateTimeOffset start, DateTimeOffset end)
+    {
         var saved = await store.GetSavedSearchAsync(id, CancellationToken.None);
         if (saved is null) return null;
         SearchQuery query;

@@ -102,12 +102,22 @@ public sealed partial record SearchQuery
         if (Text is not null && Text.Any(char.IsControl))
             return (this with { Text = new string(Text.Where(c => !char.IsControl(c)).ToArray()) }).Validated();
         if (Text is { Length: > MaxTextLength }) throw new ArgumentException($"the query is longer than {MaxTextLength} characters");
+        // "- - -": negations with nothing to negate overflow PostgreSQL's tsquery parser; one means the same
+        if (Text is not null && RepeatedNegation().IsMatch(Text))
+            return (this with { Text = RepeatedNegation().Replace(Text, "-") }).Validated();
+        if (new[] { Category, Language, After }.Concat(Topics).Concat(Sources).Any(v => v is not null && v.Any(char.IsControl)))
+            throw new ArgumentException("a filter value contains a control character");
+        if (new[] { Category, Language }.Concat(Topics).Concat(Sources).Any(v => v is { Length: > 200 }))
+            throw new ArgumentException("a filter value is longer than 200 characters");
         if (Limit is < 1 or > MaxLimit) throw new ArgumentException($"limit must be between 1 and {MaxLimit}");
         if (MinTopicScore is < 0 or > 1) throw new ArgumentException("minimum topic score must be between 0 and 1");
         if (Since is not null && Until is not null && Since > Until) throw new ArgumentException("'since' is after 'until'");
         if (Topics.Count > 20 || Sources.Count > 100) throw new ArgumentException("too many topics or sources");
         return this;
     }
+
+    [GeneratedRegex(@"(?:-\s*){2,}")]
+    private static partial Regex RepeatedNegation();
 
     [GeneratedRegex(@"^(\d{1,5})\s*([mhdw])$")]
     private static partial Regex Relative();

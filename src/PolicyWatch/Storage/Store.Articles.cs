@@ -50,7 +50,10 @@ public sealed partial class Store
                 SELECT * FROM unnest(@Urls::text[], @Titles::text[], @Summaries::text[], @Published::timestamptz[]) AS t(url, title, summary, published)
             ), fresh AS (
                 INSERT INTO articles (source_id, url, canonical_url, title, description, published_at)
-                SELECT @SourceId, i.url, i.url, i.title, i.summary, i.published FROM input i
+                SELECT @SourceId, i.url, i.url, i.title, i.summary,
+                       -- a date more than a day ahead is a mistake or a trick (it would stay "newest" for years): unknown instead
+                       CASE WHEN i.published <= now() + interval '1 day' THEN i.published END
+                FROM input i
                 WHERE NOT EXISTS (SELECT 1 FROM article_urls u WHERE u.url = i.url)
                 ON CONFLICT (canonical_url) DO NOTHING
                 RETURNING id, url
@@ -89,7 +92,9 @@ public sealed partial class Store
     public async Task<SaveResult> SaveProcessedAsync(long id, Uri finalUrl, ExtractedArticle a, IReadOnlyList<TopicTag> tags, CancellationToken ct = default)
     {
         var final = Fetch.UrlNormalizer.Key(finalUrl);
-        var canonical = a.CanonicalUrl is { } c ? Fetch.UrlNormalizer.Key(c) : final;
+        // a canonical URL on another site is a hint, not a fact: believed, it would let any page take over another
+        // site's article (never fetched, shown with the hostile text); copies across sites are merged by title instead
+        var canonical = a.CanonicalUrl is { } c && SameSite(c, finalUrl) ? Fetch.UrlNormalizer.Key(c) : final;
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -101,6 +106,18 @@ public sealed partial class Store
                 // another worker stored the same canonical URL between our check and our write: merge on the next try
             }
         }
+    }
+
+    /// <summary>
+    /// The same site: equal hosts once "www." is dropped, or one a subdomain of the other (m.example.org and
+    /// example.org). Without a public-suffix list, two sites under one public suffix (a.co.uk, b.co.uk) are different.
+    /// </summary>
+    public static bool SameSite(Uri a, Uri b)
+    {
+        static string Host(Uri u) => u.IdnHost.StartsWith("www.", StringComparison.OrdinalIgnoreCase) ? u.IdnHost[4..].ToLowerInvariant() : u.IdnHost.ToLowerInvariant();
+        var x = Host(a);
+        var y = Host(b);
+        return x == y || x.EndsWith("." + y, StringComparison.Ordinal) && y.Contains('.') || y.EndsWith("." + x, StringComparison.Ordinal) && x.Contains('.');
     }
 
     private async Task<SaveResult> SaveProcessedOnceAsync(long id, string final, string canonical, ExtractedArticle a, IReadOnlyList<TopicTag> tags, CancellationToken ct)
@@ -130,7 +147,8 @@ public sealed partial class Store
         await conn.ExecuteAsync(new CommandDefinition("""
             UPDATE articles SET
                 canonical_url = @canonical, content_hash = @hash, title = coalesce(@Title, title), authors = @Authors,
-                description = coalesce(@Description, description), published_at = coalesce(@Published, published_at),
+                description = coalesce(@Description, description), published_at = coalesce(CASE WHEN @Published <= now() + interval '1 day' THEN @Published END,
+                                                                 CASE WHEN published_at <= now() + interval '1 day' THEN published_at END),
                 modified_at = @Modified, fetched_at = now(), language = @Language, site_name = @SiteName,
                 content_kind = @ContentKind, page_count = @PageCount, image_url = @Image, body = @Body,
                 extraction_method = @Method, status = 'processed', error = NULL, claimed_until = NULL, updated_at = now()

@@ -83,7 +83,7 @@ public sealed partial class Store
     public async Task<SearchResult> SearchAsync(SearchQuery query, DateTimeOffset now, CancellationToken ct = default, List<string>? plans = null)
     {
         query = query.Validated();
-        var cursor = Cursor.Parse(query.After, query.Sort) ?? new Cursor(now, null, null, null);
+        var cursor = Cursor.Parse(query.After, query.Sort, now) ?? new Cursor(now, null, null, null);
         var byDate = query.Sort == SearchSort.Date;
         var p = Parameters(query, cursor);
 
@@ -386,7 +386,8 @@ public sealed partial class Store
             return Convert.ToBase64String(Encoding.UTF8.GetBytes(text)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
         }
 
-        public static Cursor? Parse(string? after, SearchSort sort)
+        /// <summary>Reads a cursor; an edited one (a clock or date outside 1990 to tomorrow, a rank that is no number) is refused.</summary>
+        public static Cursor? Parse(string? after, SearchSort sort, DateTimeOffset realNow)
         {
             if (string.IsNullOrEmpty(after)) return null;
             try
@@ -398,9 +399,17 @@ public sealed partial class Store
                 var id = long.Parse(parts[2], CultureInfo.InvariantCulture);
                 var shown = parts.Length > 3 && parts[3].Length > 0 ? parts[3].Split(',').Select(x => long.Parse(x, CultureInfo.InvariantCulture)).ToList() : [];
                 if (shown.Count > MaxShown) throw new FormatException();
-                return sort == SearchSort.Date
-                    ? new Cursor(now, null, new DateTime(long.Parse(parts[1], CultureInfo.InvariantCulture), DateTimeKind.Utc), id, shown)
-                    : new Cursor(now, double.Parse(parts[1], CultureInfo.InvariantCulture), null, id);
+                var earliest = new DateTimeOffset(1990, 1, 1, 0, 0, 0, TimeSpan.Zero);
+                if (now < earliest || now > realNow.AddDays(1)) throw new FormatException();
+                if (sort == SearchSort.Date)
+                {
+                    var date = new DateTime(long.Parse(parts[1], CultureInfo.InvariantCulture), DateTimeKind.Utc);
+                    if (date < earliest.UtcDateTime.AddYears(-100) || date > realNow.UtcDateTime.AddYears(1)) throw new FormatException();
+                    return new Cursor(now, null, date, id, shown);
+                }
+                var rank = double.Parse(parts[1], CultureInfo.InvariantCulture);
+                if (!double.IsFinite(rank)) throw new FormatException();
+                return new Cursor(now, rank, null, id);
             }
             catch (Exception e) when (e is FormatException or IndexOutOfRangeException or OverflowException or ArgumentException)
             {

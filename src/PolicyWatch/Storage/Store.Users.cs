@@ -71,8 +71,14 @@ public sealed partial class Store
     {
         if (password.Length < 10) throw new ArgumentException("the password must have at least 10 characters");
         await using var conn = await db.OpenConnectionAsync(ct);
-        return await conn.ExecuteAsync(new CommandDefinition("UPDATE users SET password_hash = @hash WHERE username = @username",
-            new { username, hash = Secrets.HashPassword(password) }, cancellationToken: ct)) > 0;
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        var id = await conn.QuerySingleOrDefaultAsync<long?>(new CommandDefinition("UPDATE users SET password_hash = @hash WHERE username = @username RETURNING id",
+            new { username, hash = Secrets.HashPassword(password) }, tx, cancellationToken: ct));
+        // a new password ends every session of the account
+        if (id is not null)
+            await conn.ExecuteAsync(new CommandDefinition("UPDATE user_sessions SET revoked_at = now() WHERE user_id = @id AND revoked_at IS NULL", new { id }, tx, cancellationToken: ct));
+        await tx.CommitAsync(ct);
+        return id is not null;
     }
 
     public async Task<(string Key, string Prefix)> CreateApiKeyAsync(string username, string name, CancellationToken ct = default)
@@ -128,6 +134,8 @@ public sealed partial class Store
     public Task<SavedSearch> SaveSearchQueryAsync(long userId, string? name, string query, DateTimeOffset now, CancellationToken ct = default)
     {
         if (string.IsNullOrWhiteSpace(name) || name.Trim().Length > 100) throw new ArgumentException("a name of 1 to 100 characters is needed");
+        if (name.Any(char.IsControl) || query.Any(char.IsControl)) throw new ArgumentException("the name or query contains a control character");
+        if (query.Length > 4000) throw new ArgumentException("the query is longer than 4000 characters");
         Search.SearchQuery.FromQueryString(query, now);
         return SaveSearchAsync(userId, name.Trim(), System.Text.Json.JsonSerializer.Serialize(new { query }), ct);
     }
@@ -145,8 +153,10 @@ public sealed partial class Store
             (long Count, bool Capped) found = (0, false);
             if (count)
             {
+                // a query the parser or the database refuses (saved by an older version) lists with nothing new
                 try { found = await NewMatchesAsync(s, now, ct: ct); }
                 catch (ArgumentException) { }
+                catch (PostgresException e) when (!e.IsTransient) { }
             }
             alerts.Add((s, found.Count, found.Capped));
         }

@@ -134,8 +134,26 @@ public sealed class IngestTests(PostgresFixture pg) : IAsyncLifetime
         Assert.Equal(10_000L, await ScalarAsync<long>("SELECT count(*) FROM articles WHERE status = 'pending'"));
     }
 
+    [Fact]
+    public async Task CanonicalUrlOnAnotherSite_IsAHintNotAnIdentity_AndFutureDatesAreDropped()
+    {
+        // a hostile page claims a real article's address on another site, and a date far in the future
+        _web.Serve("/feed", Fixtures.Rss(_web.BaseUrl, ("/squat", "Squatter"), ("/honest", "Honest")).Replace("<item>", "<item><pubDate>Mon, 01 Jan 2099 00:00:00 GMT</pubDate>"), "application/rss+xml");
+        _web.Serve("/squat", Fixtures.ArticlePage("Fake story about chips", canonical: "https://victim.example/real-story", published: "2099-01-01T00:00:00Z"));
+        _web.Serve("/honest", Fixtures.ArticlePage("Honest story about chips", canonical: _web.Url("/honest?utm_source=x").AbsoluteUri));
+        await _services.AddSourceAsync(Pipeline.Source("mixed", _web.Url("/feed")));
+
+        var summary = await IngestAsync();
+
+        Assert.Equal(2, summary.Stored);
+        Assert.Equal(0L, await ScalarAsync<long>("SELECT count(*) FROM article_urls WHERE url LIKE '%victim.example%'"));
+        Assert.Equal(0L, await ScalarAsync<long>("SELECT count(*) FROM articles WHERE canonical_url LIKE '%victim.example%'"));
+        Assert.Equal(_web.Url("/squat").AbsoluteUri, await ScalarAsync<string>("SELECT canonical_url FROM articles WHERE title LIKE 'Fake%'"));
+        Assert.Equal(0L, await ScalarAsync<long>("SELECT count(*) FROM articles WHERE published_at > now() + interval '1 day'"));
+    }
+
     [Theory]
-    [InlineData("<rss><channel><item><title>cut off", "malformed feed")]
+    [InlineData("\u0001\u0002 binary, not XML", "malformed feed")]
     [InlineData("<!doctype html><html><body><h1>Our news</h1></body></html>", "not a feed: the server sent an HTML page")]
     public async Task BadFeed_IsRecordedOnTheSource_AndOtherSourcesGoOn(string body, string error)
     {
