@@ -41,6 +41,8 @@ public static partial class Dates
         if (s.EndsWith('Z')) s = s[..^1] + "+00:00";
         if (DateTimeOffset.TryParseExact(s, Formats, CultureInfo.InvariantCulture, DateTimeStyles.AllowWhiteSpaces | DateTimeStyles.AssumeUniversal, out var exact))
             return Sane(exact);
+        // dotted numeric dates are day-first everywhere they are written; the invariant parser would read 10.12. as October
+        if (DottedDate().IsMatch(s)) return ParseWritten(s);
         // the loose parser reads "25 Nov" as November 2025: only text with a year of its own goes to it
         if (HasYear(s) && DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AllowWhiteSpaces | DateTimeStyles.AssumeUniversal, out var loose))
             return Sane(loose);
@@ -51,7 +53,7 @@ public static partial class Dates
     [
         "d MMM yyyy", "d MMM yyyy H:mm", "d MMM yyyy H:mm:ss", "d MMM yyyy H:mm zzz", "d MMM yyyy H:mm:ss zzz",
         "MMM d yyyy", "MMM d yyyy H:mm", "MMM d yyyy H:mm:ss", "MMM d yyyy h:mm tt", "MMM d yyyy H:mm zzz", "MMM d yyyy H:mm:ss zzz",
-        "d.M.yyyy", "d.M.yyyy H:mm", "d.M.yyyy H:mm:ss", "d.M.yy", "d.M.yy H:mm", "yyyy-M-d", "yyyy-M-d H:mm", "yyyy-M-d H:mm:ss",
+        "d.M.yyyy", "d.M.yyyy H:mm", "d.M.yyyy H:mm:ss", "d.M.yyyy H.mm", "d.M.yy", "d.M.yy H:mm", "d.M.yyyy h:mm tt", "yyyy-M-d", "yyyy-M-d H:mm", "yyyy-M-d H:mm:ss",
         "M/d/yyyy", "M/d/yyyy H:mm", "M/d/yyyy H:mm:ss", "M/d/yyyy h:mm tt", "d/M/yyyy", "d/M/yyyy H:mm", "d/M/yyyy H:mm:ss",
         "yyyy/M/d", "yyyy/M/d H:mm", "yyyy/M/d H:mm:ss",
     ];
@@ -59,7 +61,8 @@ public static partial class Dates
     /// <summary>Written dates: names of days and months in our languages, connectors ("de", "um", "à"), ordinals, CJK.</summary>
     private static DateTimeOffset? ParseWritten(string text)
     {
-        var s = Cjk().Replace(text, m => $"{m.Groups[1].Value}-{m.Groups[2].Value}-{m.Groups[3].Value} ");
+        var s = Cjk().Replace(text.Replace('\u2009', ' ').Replace('\u202F', ' ').Replace('\u00A0', ' '), m => $"{m.Groups[1].Value}-{m.Groups[2].Value}-{m.Groups[3].Value} ");
+        s = DottedSpaced().Replace(s, "$1.$2.$3");
         s = HourMark().Replace(s, "$1:$2");
         s = Ordinal().Replace(s, "$1");
         var tokens = Word().Split(s);
@@ -93,6 +96,16 @@ public static partial class Dates
     }
 
     private static bool HasYear(string s) => YearLike().IsMatch(s);
+
+    /// <summary>Whether a word is a day or month name (or abbreviation) in one of our languages.</summary>
+    public static bool IsDayOrMonthName(string word)
+    {
+        var w = word.Trim(',', '.', ' ').ToLowerInvariant();
+        return Weekdays.Contains(w) || Months.ContainsKey(w);
+    }
+
+    [GeneratedRegex(@"^\s*\d{1,2}\.\s?\d{1,2}\.\s?\d{2,4}\b")]
+    private static partial Regex DottedDate();
 
     private static readonly Dictionary<string, int> Months = BuildMonths();
 
@@ -140,6 +153,9 @@ public static partial class Dates
 
     [GeneratedRegex(@"[\p{L}][\p{L}\-]*\.?")]
     private static partial Regex Word();
+
+    [GeneratedRegex(@"\b(\d{1,2})\.\s+(\d{1,2})\.\s+(\d{2,4})\.?")]
+    private static partial Regex DottedSpaced();
 
     [GeneratedRegex(@"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")]
     private static partial Regex Cjk();

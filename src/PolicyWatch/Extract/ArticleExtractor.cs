@@ -51,6 +51,9 @@ public sealed class ArticleExtractor
                 ImageUrl = meta.Image,
                 Body = body,
                 Method = method,
+                Sources = meta.Language is null && language is not null
+                    ? new Dictionary<string, MetadataSource>(meta.Sources) { ["language"] = new MetadataSource("detected", MetadataStrength.Weak) }
+                    : meta.Sources,
             };
         }
         catch (Exception e) when (e is not OutOfMemoryException)

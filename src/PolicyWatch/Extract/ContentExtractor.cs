@@ -15,8 +15,8 @@ internal static partial class ContentExtractor
 {
     private static readonly HashSet<string> Drop =
     [
-        "script", "style", "noscript", "template", "svg", "canvas", "iframe", "object", "embed", "button", "input", "select",
-        "textarea", "option", "dialog", "nav", "aside", "footer", "link", "meta", "map", "audio", "video", "picture", "img", "figcaption", "menu",
+        "script", "style", "template", "svg", "canvas", "iframe", "object", "embed", "button", "input", "select",
+        "textarea", "option", "dialog", "nav", "footer", "link", "meta", "map", "audio", "video", "picture", "img", "figcaption", "menu",
     ];
 
     private static readonly HashSet<string> Blocks =
@@ -61,6 +61,20 @@ internal static partial class ContentExtractor
     private static void Clean(IElement root)
     {
         var remove = new List<IElement>();
+        // a noscript with real text is content (Blogger puts posts there; an unclosed one swallows the page); a short one is a tracking pixel
+        foreach (var n in root.QuerySelectorAll("noscript").ToList())
+        {
+            if (Text.Collapse(n.TextContent).Length < 600 || JavaScriptNotice().IsMatch(n.TextContent)) n.Remove();
+            else n.Replace([.. n.ChildNodes]);
+        }
+        var firstH1 = root.QuerySelector("h1");
+        var paragraphText = Math.Max(1, root.QuerySelectorAll("p").Sum(p => p.TextContent.Length));
+        foreach (var aside in root.QuerySelectorAll("aside").ToList())
+        {
+            // an article inside an <aside> (some templates do that) stays; a sidebar goes
+            var holdsArticle = firstH1 is not null && aside.Contains(firstH1) || aside.QuerySelectorAll("p").Sum(p => p.TextContent.Length) > paragraphText / 2;
+            if (!holdsArticle) aside.Remove();
+        }
         foreach (var e in Descendants(root))
         {
             if (Drop.Contains(e.LocalName) || e.HasAttribute("hidden") || e.GetAttribute("aria-hidden") == "true"
@@ -79,11 +93,13 @@ internal static partial class ContentExtractor
             if (e.LocalName is "html" or "body" or "main" or "article") continue;
             var hints = ClassAndId(e);
             if (hints.Length == 0) continue;
-            if (Negative().IsMatch(hints) && !BodyHint().IsMatch(hints) && e.GetAttribute("itemprop") != "articleBody")
+            if (IsNegative(hints) && !BodyHint().IsMatch(hints) && e.GetAttribute("itemprop") != "articleBody")
             {
-                // a wrapper with an unlucky class name can hold the whole page; never drop most of the text
+                // a hint loses against the text it would remove: never the headline, an explicit body, or most of the text
                 var share = stats.Text(e) / (double)total;
-                if (share < 0.4) remove.Add(e);
+                var guarded = firstH1 is not null && e.Contains(firstH1) || e.QuerySelector("[itemprop=articleBody]") is not null
+                              || e.QuerySelectorAll("p").Sum(p => p.TextContent.Length) is var own && own > paragraphText / 2 && own > 500;
+                if (share < 0.4 && !guarded) remove.Add(e);
             }
         }
         foreach (var e in remove) e.Remove();
@@ -93,6 +109,24 @@ internal static partial class ContentExtractor
             var paragraphs = header.QuerySelectorAll("p").Count(p => Text.Collapse(p.TextContent).Length > 120);
             if (paragraphs < 2) header.Remove();
         }
+    }
+
+    /// <summary>
+    /// A boilerplate hint in a class or id, judged per token: the word itself ("sidebar") or a part of a compound
+    /// ("related-posts", "post-comments"). Term and layout classes ("tag-winter", "has-sidebar",
+    /// "elementor-widget-container") are no hint, and the caller never lets a hint remove the headline, an explicit
+    /// article body or most of the paragraph text.
+    /// </summary>
+    internal static bool IsNegative(string hints)
+    {
+        foreach (var raw in hints.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var token = raw.ToLowerInvariant();
+            if (TermClass().IsMatch(token)) continue;
+            var parts = token.Split(['-', '_'], StringSplitOptions.RemoveEmptyEntries);
+            if (NegativeWord().IsMatch(token) || parts.Any(p => NegativeWord().IsMatch(p))) return true;
+        }
+        return false;
     }
 
     private static bool IsHiddenByStyle(IElement e)
@@ -226,7 +260,7 @@ internal static partial class ContentExtractor
         var hints = ClassAndId(e);
         if (hints.Length > 0)
         {
-            if (Negative().IsMatch(hints)) score -= 25;
+            if (IsNegative(hints)) score -= 25;
             if (Positive().IsMatch(hints)) score += 25;
         }
         return score;
@@ -422,8 +456,15 @@ internal static partial class ContentExtractor
         }
     }
 
-    [GeneratedRegex(@"(^|[\s_-])(comments?|disqus|share|sharing|social|sociable|related|recommend(ed|ations)?|newsletter|subscribe|subscription|signup|sign-up|promo|advert(isement)?|ads?|adslot|ad-slot|sponsor(ed)?|cookie|consent|gdpr|banner|sidebar|breadcrumbs?|pagination|pager|popup|modal|overlay|paywall|tags?|taglist|author-bio|bio|toolbar|menu|masthead|skip|print|most-popular|popular|trending|outbrain|taboola|footer|header|nav|navbar|navigation|widget|read-more|also-read|more-stories|caption|credits?|byline|dateline|meta|timestamp|rating|reactions|follow|donate|cta|jump-link)($|[\s_-])", RegexOptions.IgnoreCase)]
-    private static partial Regex Negative();
+    [GeneratedRegex(@"^(comments?|disqus|share|sharing|social|sociable|related|recommend(ed|ations)?|newsletter|subscribe|subscription|signup|sign-up|promo|advert(isement)?|ads?|adslot|ad-slot|sponsor(ed)?|cookie|consent|gdpr|banner|sidebar|breadcrumbs?|pagination|pager|popup|modal|overlay|paywall|tags?|taglist|author-bio|bio|toolbar|menu|masthead|skip|print|most-popular|popular|trending|outbrain|taboola|footer|header|nav|navbar|navigation|widget|widgets|read-more|also-read|more-stories|caption|credits?|byline|dateline|meta|timestamp|rating|reactions|follow|donate|cta|jump-link)$")]
+    private static partial Regex NegativeWord();
+
+    [GeneratedRegex(@"javascript|enable|browser|aktivieren", RegexOptions.IgnoreCase)]
+    private static partial Regex JavaScriptNotice();
+
+    // WordPress term classes and page-builder layout classes: they name what a post is filed under or how it is laid out
+    [GeneratedRegex(@"^(tag|category|type|status|format|has|with|no|layout|page-template)-|^(post|postid|page-id|author)-\d+$|^elementor-(widget|element|column|section|container|widget-container|widget-wrap|row|inner|top-section)\b|^(et_pb|vc|wpb|fl)[-_]|^(modal-enabled|non-paywall|print-full|content-sidebar-wrap|site-content)$|sidebar-(left|right)$")]
+    private static partial Regex TermClass();
 
     [GeneratedRegex(@"(^|[\s_-])(article|body|content|entry|main|page|post|text|blog|story|hentry)($|[\s_-])", RegexOptions.IgnoreCase)]
     private static partial Regex Positive();

@@ -35,4 +35,10 @@ public sealed record ExtractedArticle
     /// <summary><c>html</c> or <c>pdf</c>.</summary>
     public string ContentKind { get; init; } = "html";
     public int? PageCount { get; init; }
+    /// <summary>
+    /// Where each metadata value came from and how strong that source is, by field (<c>title</c>, <c>published</c>,
+    /// <c>updated</c>, <c>authors</c>, <c>language</c>, <c>canonical</c>): a weak value (a date in the URL or in visible
+    /// text, a title with a cut) never replaces a stronger one known from elsewhere, such as the feed.
+    /// </summary>
+    public IReadOnlyDictionary<string, MetadataSource> Sources { get; init; } = new Dictionary<string, MetadataSource>();
 }

@@ -5,71 +5,178 @@ using AngleSharp.Html.Dom;
 
 namespace PolicyWatch.Extract;
 
-/// <summary>Page metadata from JSON-LD, Open Graph / article:* meta tags, bylines, &lt;time&gt; and the URL, in that order of trust.</summary>
+/// <summary>
+/// Page metadata with provenance. For each field every source the page offers is read in order of trust (JSON-LD
+/// with <c>@id</c> references resolved, <c>article:*</c>/Open Graph meta tags anywhere in the document, microdata,
+/// the visible headline, <c>&lt;time&gt;</c> and byline elements near it, visible text near the headline, the URL),
+/// and the first found is kept with the name of its source and its strength (<see cref="MetadataStrength"/>).
+/// </summary>
 internal static partial class MetadataReader
 {
     private static readonly HashSet<string> ArticleTypes = new(StringComparer.OrdinalIgnoreCase)
     {
         "Article", "NewsArticle", "BlogPosting", "ReportageNews", "AnalysisNewsArticle", "OpinionNewsArticle", "BackgroundNewsArticle",
-        "Report", "ScholarlyArticle", "TechArticle", "LiveBlogPosting", "Review", "SocialMediaPosting", "GovernmentPublication",
+        "Report", "ScholarlyArticle", "TechArticle", "LiveBlogPosting", "Review", "SocialMediaPosting", "GovernmentPublication", "PressRelease",
+    };
+
+    // pages that are not articles but still carry the page's own date and author
+    private static readonly HashSet<string> PageTypes = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "DiscussionForumPosting", "Recipe", "VideoObject", "WebPage", "ItemPage", "AboutPage", "CollectionPage", "QAPage", "Question",
     };
 
     public sealed record Metadata(
         string? Title, IReadOnlyList<string> Authors, DateTimeOffset? Published, DateTimeOffset? Modified, string? Language,
-        string? SiteName, Uri? Canonical, string? Description, Uri? Image, string? JsonLdBody);
+        string? SiteName, Uri? Canonical, string? Description, Uri? Image, string? JsonLdBody, IReadOnlyDictionary<string, MetadataSource> Sources);
 
     public static Metadata Read(IHtmlDocument doc, Uri url)
     {
-        var ld = JsonLdArticle(doc);
-        var siteName = Meta(doc, "og:site_name") ?? LdString(ld?.Publisher, "name") ?? Meta(doc, "application-name");
-        var title = LdString(ld?.Article, "headline") ?? LdString(ld?.Article, "name");
-        var ogTitle = Meta(doc, "og:title") ?? Meta(doc, "twitter:title");
-        var h1 = doc.QuerySelectorAll("h1").Select(h => Text.Collapse(h.TextContent)).FirstOrDefault(t => t.Length > 3);
-        title = ChooseTitle(title, ogTitle, h1, Text.Collapse(doc.Title ?? ""), siteName);
+        var metas = MetaIndex(doc);
+        string? Meta(string key) => metas.GetValueOrDefault(key.ToLowerInvariant());
+        var ld = JsonLd.Read(doc);
+        var sources = new Dictionary<string, MetadataSource>();
 
-        var authors = LdAuthors(ld?.Article);
-        if (authors.Count == 0) authors = MetaAuthors(doc);
-        if (authors.Count == 0) authors = BylineAuthors(doc);
-
-        var published = Dates.Parse(LdString(ld?.Article, "datePublished"))
-            ?? FirstDate(doc, "article:published_time", "og:published_time", "published_time", "datePublished", "date", "pubdate", "publishdate",
-                "dc.date", "dc.date.issued", "dcterms.created", "dcterms.date", "citation_publication_date", "sailthru.date", "parsely-pub-date", "article.published")
-            ?? Dates.Parse(doc.QuerySelector("[itemprop=datePublished]")?.GetAttribute("content") ?? doc.QuerySelector("[itemprop=datePublished]")?.GetAttribute("datetime"))
-            ?? Dates.Parse(doc.QuerySelector("article time[datetime], time[pubdate], time[datetime]")?.GetAttribute("datetime"))
-            ?? DateFromUrl(url);
-        var modified = Dates.Parse(LdString(ld?.Article, "dateModified"))
-            ?? FirstDate(doc, "article:modified_time", "og:updated_time", "dcterms.modified", "last-modified", "article.updated");
-
+        var siteName = Meta("og:site_name") ?? ld.PublisherName ?? Meta("application-name");
         var language = NormalizeLanguage(doc.DocumentElement.GetAttribute("lang") ?? doc.DocumentElement.GetAttribute("xml:lang")
             ?? doc.QuerySelector("meta[http-equiv='content-language' i]")?.GetAttribute("content")
-            ?? LdString(ld?.Article, "inLanguage") ?? Meta(doc, "og:locale"));
+            ?? ld.String(ld.Article, "inLanguage") ?? Meta("og:locale"));
 
-        var canonical = AbsoluteHttp(url, doc.QuerySelector("link[rel~=canonical][href]")?.GetAttribute("href"))
-            ?? AbsoluteHttp(url, Meta(doc, "og:url"));
-        var description = Meta(doc, "og:description") ?? Meta(doc, "description") ?? Meta(doc, "twitter:description") ?? LdString(ld?.Article, "description");
-        var image = AbsoluteHttp(url, Meta(doc, "og:image") ?? Meta(doc, "twitter:image") ?? LdImage(ld?.Article));
+        var headline = Headline(doc);
+        var title = ChooseTitle(ld.String(ld.Article, "headline") ?? ld.String(ld.Article, "name"), Meta("og:title") ?? Meta("twitter:title"),
+            headline, Text.Collapse(doc.Title ?? ""), siteName, doc, out var titleSource);
+        if (title is not null) sources["title"] = titleSource;
 
+        var (authors, authorSource) = Authors(doc, ld, metas, headline?.Element, siteName, url);
+        if (authors.Count > 0) sources["authors"] = authorSource;
+
+        var (published, publishedSource) = PublishedDate(doc, ld, Meta, headline?.Element, url, language);
+        if (published is not null) sources["published"] = publishedSource;
+        var modified = Dates.Parse(ld.String(ld.Article, "dateModified"))
+            ?? FirstDate(Meta, "article:modified_time", "og:updated_time", "dcterms.modified", "last-modified", "article.updated");
+        if (modified is not null) sources["updated"] = new MetadataSource("meta", MetadataStrength.Strong);
+
+        var canonical = AbsoluteHttp(url, doc.QuerySelector("link[rel~=canonical][href]")?.GetAttribute("href"));
+        if (canonical is not null) sources["canonical"] = new MetadataSource("link-canonical", MetadataStrength.Strong);
+        else if ((canonical = AbsoluteHttp(url, Meta("og:url"))) is not null) sources["canonical"] = new MetadataSource("og:url", MetadataStrength.Medium);
+        if (language is not null) sources["language"] = new MetadataSource("markup", MetadataStrength.Strong);
+
+        var description = Meta("og:description") ?? Meta("description") ?? Meta("twitter:description") ?? ld.String(ld.Article, "description");
+        var image = AbsoluteHttp(url, Meta("og:image") ?? Meta("twitter:image") ?? ld.Image(ld.Article));
         return new Metadata(title, authors, published, modified, language, Clean(siteName), canonical, Clean(description), image,
-            LdString(ld?.Article, "articleBody"));
+            ld.String(ld.Article, "articleBody"), sources);
     }
 
-    /// <summary>The headline without the " | Site" decoration pages add to &lt;title&gt; and og:title.</summary>
-    internal static string? ChooseTitle(string? jsonLd, string? og, string? h1, string? title, string? siteName)
+    /// <summary>Every &lt;meta&gt; in the document, head or not (a stray tag in the head moves the rest into the body), first value per key.</summary>
+    private static Dictionary<string, string> MetaIndex(IHtmlDocument doc)
     {
-        foreach (var candidate in new[] { jsonLd, og, title, h1 })
+        var index = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var m in doc.QuerySelectorAll("meta"))
         {
-            if (string.IsNullOrWhiteSpace(candidate)) continue;
-            var t = StripSiteSuffix(Text.Collapse(candidate), siteName);
-            // an h1 that the title starts with is the bare headline
-            if (h1 is { Length: > 10 } && t.Length > h1.Length && t.StartsWith(h1, StringComparison.OrdinalIgnoreCase)) return h1;
-            if (t.Length > 0) return t.Length > 500 ? t[..500] : t;
+            var k = m.GetAttribute("property") ?? m.GetAttribute("name") ?? m.GetAttribute("itemprop");
+            if (k is null || m.GetAttribute("content") is not { } c || string.IsNullOrWhiteSpace(c)) continue;
+            index.TryAdd(k.Trim().ToLowerInvariant(), System.Net.WebUtility.HtmlDecode(c).Trim());
+        }
+        return index;
+    }
+
+    // ---------------------------------------------------------------- title
+
+    /// <summary>The visible headline: the first content &lt;h1&gt; that is not the site's logo, without its kicker.</summary>
+    internal sealed record HeadlineInfo(IElement Element, string Text);
+
+    private static HeadlineInfo? Headline(IHtmlDocument doc)
+    {
+        foreach (var h in doc.QuerySelectorAll("h1"))
+        {
+            if (IsLogo(h) || InChrome(h)) continue;
+            var text = HeadlineText(h);
+            if (text.Length > 3) return new HeadlineInfo(h, text);
         }
         return null;
     }
 
+    private static bool IsLogo(IElement h1)
+    {
+        var link = h1.QuerySelector("a[href]");
+        if (link is not null && link.GetAttribute("href") is "/" or "./" or "#" && Text.Collapse(h1.TextContent).Split(' ').Length <= 4) return true;
+        return h1.QuerySelector("img") is not null && Text.Collapse(h1.TextContent).Length < 4
+               || ClassAndId(h1).Contains("logo", StringComparison.OrdinalIgnoreCase) || ClassAndId(h1).Contains("site-title", StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>The h1's text without kicker, overline and screen-reader parts, as a reader sees the headline.</summary>
+    internal static string HeadlineText(IElement h1)
+    {
+        var clone = (IElement)h1.Clone(deep: true);
+        foreach (var e in clone.QuerySelectorAll("small, time, script, style, noscript").ToList()) e.Remove();
+        foreach (var e in clone.QuerySelectorAll("[class]").ToList())
+            if (Kicker().IsMatch(e.GetAttribute("class") ?? "")) e.Remove();
+        var sb = new System.Text.StringBuilder();
+        foreach (var node in clone.GetDescendants())
+            if (node is IText t) sb.Append(t.Data);
+            else if (node is IElement { LocalName: "br" }) sb.Append(' ');
+        return Text.Collapse(sb.ToString());
+    }
+
+    /// <summary>
+    /// The visible headline when a meta title (JSON-LD, og:title, &lt;title&gt;) shares its words, or when it is the
+    /// page's only headline; else a meta title with the site's name taken off ("title-cut", weak, when something was cut).
+    /// </summary>
+    internal static string? ChooseTitle(string? jsonLd, string? og, HeadlineInfo? headline, string? title, string? siteName, IHtmlDocument? doc,
+        out MetadataSource source)
+    {
+        var metaTitles = new[] { jsonLd, og, title }.Where(t => !string.IsNullOrWhiteSpace(t) && !IsCutTitle(t!)).Select(t => Text.Collapse(t!)).ToList();
+        if (headline is { Text: var h } && h.Length <= 500)
+        {
+            if (metaTitles.Count == 0 || metaTitles.Any(m => Overlap(m, h) >= 0.3) || metaTitles.Any(m => m.Contains(h, StringComparison.OrdinalIgnoreCase)))
+            {
+                source = new MetadataSource("h1", MetadataStrength.Strong);
+                return h;
+            }
+        }
+        // a page whose h1 is not the headline (a hub, a wiki): the first h2 of the content when a meta title shares its words
+        if (doc?.QuerySelector("main h2, article h2") is { } h2 && Text.Collapse(h2.TextContent) is { Length: > 3 } h2Text && metaTitles.Any(m => Overlap(m, h2Text) >= 0.5))
+        {
+            source = new MetadataSource("h2", MetadataStrength.Medium);
+            return h2Text;
+        }
+        foreach (var (candidate, name) in new[] { (jsonLd, "json-ld"), (og, "og:title"), (title, "title") })
+        {
+            if (string.IsNullOrWhiteSpace(candidate) || IsCutTitle(candidate)) continue;
+            var full = Text.Collapse(candidate);
+            var t = StripSiteSuffix(full, siteName);
+            if (t.Length == 0) continue;
+            source = t.Length < full.Length ? new MetadataSource(name + " (site name cut)", MetadataStrength.Medium) : new MetadataSource(name, MetadataStrength.Strong);
+            return t.Length > 500 ? t[..500] : t;
+        }
+        if (headline is not null)
+        {
+            source = new MetadataSource("h1", MetadataStrength.Medium);
+            return headline.Text;
+        }
+        source = new MetadataSource("none", MetadataStrength.Weak);
+        return null;
+    }
+
+    private static bool IsCutTitle(string t) => t.TrimEnd().EndsWith("...", StringComparison.Ordinal) || t.TrimEnd().EndsWith('…');
+
+    /// <summary>Word-set Jaccard overlap of two titles, case and punctuation ignored.</summary>
+    internal static double Overlap(string a, string b)
+    {
+        static HashSet<string> Words(string s) => WordRegex().Matches(s.ToLowerInvariant()).Select(m => m.Value).ToHashSet();
+        var x = Words(a);
+        var y = Words(b);
+        if (x.Count == 0 || y.Count == 0) return 0;
+        return x.Intersect(y).Count() / (double)x.Union(y).Count();
+    }
+
+    /// <summary>The headline without the " | Site" decoration pages add to &lt;title&gt; and og:title.</summary>
     internal static string StripSiteSuffix(string title, string? siteName)
     {
-        foreach (var sep in new[] { " | ", " – ", " — ", " - ", " :: ", " · ", " • ", " / " })
+        // "23.01.2022 - Headline": a date before the headline is not part of it
+        title = LeadingDate().Replace(title, "");
+        // CJK titles join the site name without spaces: "标题-新华网"
+        if (title.Any(c => c is >= '\u4E00' and <= '\u9FFF') && CjkSuffix().Match(title) is { Success: true } cjk && cjk.Index >= 6) title = title[..cjk.Index];
+        foreach (var sep in new[] { " | ", " – ", " — ", " - ", " :: ", " · ", " • ", " / ", " » ", " › ", " : ", " « " })
         {
             var i = title.LastIndexOf(sep, StringComparison.Ordinal);
             if (i <= 0) continue;
@@ -78,7 +185,7 @@ internal static partial class MetadataReader
             var tailIsSite = siteName is not null && (tail.Contains(siteName, StringComparison.OrdinalIgnoreCase) || siteName.Contains(tail, StringComparison.OrdinalIgnoreCase));
             // a short, capitalised tail is a site or section name; anything else is part of the headline
             var nameLike = tail.Split(' ').Length <= 4 && tail.Split(' ').All(w => w.Length > 0 && (char.IsUpper(w[0]) || char.IsDigit(w[0]) || w is "of" or "the" or "and" or "&"));
-            if (tailIsSite || (nameLike && head.Split(' ').Length >= 3 && tail.Length < head.Length))
+            if (tailIsSite || (nameLike && sep is not " : " && head.Split(' ').Length >= 3 && tail.Length < head.Length))
                 return StripSiteSuffix(head, siteName);
             var j = title.IndexOf(sep, StringComparison.Ordinal);
             var lead = title[..j].Trim();
@@ -88,162 +195,245 @@ internal static partial class MetadataReader
         return title;
     }
 
-    private static (JsonElement? Article, JsonElement? Publisher)? JsonLdArticle(IHtmlDocument doc)
+    // ---------------------------------------------------------------- authors
+
+    private static (List<string> Names, MetadataSource Source) Authors(IHtmlDocument doc, JsonLd ld, Dictionary<string, string> metas, IElement? headline, string? siteName, Uri url)
     {
-        foreach (var script in doc.QuerySelectorAll("script[type='application/ld+json' i]"))
-        {
-            JsonDocument parsed;
-            try
-            {
-                parsed = JsonDocument.Parse(script.TextContent, new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip, MaxDepth = 64 });
-            }
-            catch (JsonException)
-            {
-                continue; // real pages ship broken JSON-LD; the other sources still apply
-            }
-            var found = FindArticle(parsed.RootElement.Clone(), depth: 0);
-            parsed.Dispose();
-            if (found is { } article)
-            {
-                JsonElement? publisher = article.TryGetProperty("publisher", out var p) ? (p.ValueKind == JsonValueKind.Array && p.GetArrayLength() > 0 ? p[0] : p) : null;
-                return (article, publisher);
-            }
-        }
-        return null;
+        // the publisher is left out: on personal sites it is the author
+        var site = new SiteNames(siteName, url);
+        var fromLd = site.Filter(ld.Authors().SelectMany(a => SplitAuthors(a, structured: true)));
+        if (fromLd.Count > 0) return (fromLd, new MetadataSource("json-ld", MetadataStrength.Strong));
+
+        var fromByline = site.Filter(BylineAuthors(doc, headline));
+        if (fromByline.Count > 0) return (fromByline, new MetadataSource("byline", MetadataStrength.Medium));
+
+        var metaValues = new[] { "author", "article:author", "og:article:author", "article:author_name", "dc.creator", "citation_author", "parsely-author", "sailthru.author", "cxenseparse:author" }
+            .Select(k => metas.GetValueOrDefault(k))
+            .Where(v => !string.IsNullOrWhiteSpace(v) && !v!.StartsWith("http", StringComparison.OrdinalIgnoreCase) && !v.Contains("www.", StringComparison.OrdinalIgnoreCase));
+        if (metas.GetValueOrDefault("twitter:label1") is { } label && WrittenBy().IsMatch(label) && metas.GetValueOrDefault("twitter:data1") is { } data1)
+            metaValues = metaValues.Append(data1);
+        var fromMeta = site.Filter(metaValues.SelectMany(v => SplitAuthors(v!, structured: true)));
+        if (fromMeta.Count > 0) return (fromMeta, new MetadataSource("meta", MetadataStrength.Medium));
+
+        var fromText = site.Filter(TextPatternAuthors(doc, headline));
+        return (fromText, new MetadataSource("visible-text", MetadataStrength.Weak));
     }
 
-    private static JsonElement? FindArticle(JsonElement e, int depth)
+    /// <summary>Names of the site itself, which are never an author when a person could be.</summary>
+    private sealed class SiteNames(string? siteName, Uri url)
     {
-        if (depth > 6) return null;
-        switch (e.ValueKind)
-        {
-            case JsonValueKind.Array:
-                foreach (var item in e.EnumerateArray())
-                    if (FindArticle(item, depth + 1) is { } a) return a;
-                return null;
-            case JsonValueKind.Object:
-                if (e.TryGetProperty("@type", out var type) && TypeNames(type).Any(ArticleTypes.Contains)) return e;
-                if (e.TryGetProperty("@graph", out var graph)) return FindArticle(graph, depth + 1);
-                if (e.TryGetProperty("mainEntity", out var main)) return FindArticle(main, depth + 1);
-                return null;
-            default:
-                return null;
-        }
+        private readonly string[] _names = new[] { siteName, url.Host.Split('.').Reverse().Skip(1).FirstOrDefault() }
+            .Where(n => !string.IsNullOrWhiteSpace(n) && n!.Length >= 3).Select(n => n!.ToLowerInvariant()).ToArray();
+
+        public List<string> Filter(IEnumerable<string> names) =>
+            Distinct(names.Where(n => !_names.Any(s => n.ToLowerInvariant() == s || n.Length > 6 && n.ToLowerInvariant().Contains(s) && !n.Contains(' '))
+                                      && !OrganisationNoise().IsMatch(n)));
     }
 
-    private static IEnumerable<string> TypeNames(JsonElement type) => type.ValueKind switch
-    {
-        JsonValueKind.String => [type.GetString()!],
-        JsonValueKind.Array => type.EnumerateArray().Where(t => t.ValueKind == JsonValueKind.String).Select(t => t.GetString()!),
-        _ => [],
-    };
+    private const string BylineSelector =
+        "[itemprop=author], [rel=author], a[href*='/author/'], a[href*='/autor/'], a[href*='/authors/'], address, " +
+        "[class*=author i], [class*=byline i], [class*=autor i], [class*=auteur i], [class*=verfasser i], [class*=writer i], [class*=contributor i], " +
+        "[id*=author i], [id*=byline i], [data-testid*=byline i], [data-testid*=author i]";
 
-    private static string? LdString(JsonElement? e, string name)
+    private static List<string> BylineAuthors(IHtmlDocument doc, IElement? headline)
     {
-        if (e is not { ValueKind: JsonValueKind.Object } o || !o.TryGetProperty(name, out var v)) return null;
-        var s = v.ValueKind switch
+        var scope = headline?.Closest("article, main") ?? (IElement?)doc.Body;
+        if (scope is null) return [];
+        foreach (var node in scope.QuerySelectorAll(BylineSelector))
         {
-            JsonValueKind.String => v.GetString(),
-            JsonValueKind.Array when v.GetArrayLength() > 0 && v[0].ValueKind == JsonValueKind.String => v[0].GetString(),
-            JsonValueKind.Object when v.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String => n.GetString(),
-            _ => null,
-        };
-        return string.IsNullOrWhiteSpace(s) ? null : System.Net.WebUtility.HtmlDecode(s).Trim();
-    }
-
-    private static string? LdImage(JsonElement? e)
-    {
-        if (e is not { ValueKind: JsonValueKind.Object } o || !o.TryGetProperty("image", out var v)) return null;
-        if (v.ValueKind == JsonValueKind.Array && v.GetArrayLength() > 0) v = v[0];
-        return v.ValueKind switch
-        {
-            JsonValueKind.String => v.GetString(),
-            JsonValueKind.Object when v.TryGetProperty("url", out var u) && u.ValueKind == JsonValueKind.String => u.GetString(),
-            _ => null,
-        };
-    }
-
-    private static List<string> LdAuthors(JsonElement? e)
-    {
-        if (e is not { ValueKind: JsonValueKind.Object } o) return [];
-        if (!o.TryGetProperty("author", out var a) && !o.TryGetProperty("creator", out a)) return [];
-        var names = new List<string>();
-        foreach (var item in a.ValueKind == JsonValueKind.Array ? a.EnumerateArray().ToArray() : [a])
-        {
-            var name = item.ValueKind switch
-            {
-                JsonValueKind.String => item.GetString(),
-                JsonValueKind.Object when item.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String => n.GetString(),
-                _ => null,
-            };
-            if (name is not null) names.AddRange(SplitAuthors(name));
-        }
-        return Distinct(names);
-    }
-
-    private static List<string> MetaAuthors(IHtmlDocument doc)
-    {
-        var values = doc.QuerySelectorAll("meta[name='author' i], meta[property='article:author' i], meta[name='dc.creator' i], meta[name='citation_author' i], meta[name='parsely-author' i], meta[name='sailthru.author' i]")
-            .Select(m => m.GetAttribute("content"))
-            .Where(v => !string.IsNullOrWhiteSpace(v) && !v!.StartsWith("http", StringComparison.OrdinalIgnoreCase));
-        return Distinct(values.SelectMany(v => SplitAuthors(v!)));
-    }
-
-    private static List<string> BylineAuthors(IHtmlDocument doc)
-    {
-        var nodes = doc.QuerySelectorAll("[itemprop=author] [itemprop=name], [itemprop=author], [rel=author], .byline__name, .author-name, .byline .author, .author a, .byline");
-        foreach (var node in nodes)
-        {
-            var text = Text.Collapse(node.TextContent);
-            if (text.Length is > 2 and < 120)
-            {
-                var names = SplitAuthors(text);
-                if (names.Count > 0) return names;
-            }
+            // a byline sits after the headline, or just above it in the same header
+            if (headline is not null && headline.CompareDocumentPosition(node).HasFlag(DocumentPositions.Preceding)
+                && headline.ParentElement?.ParentElement?.Contains(node) != true) continue;
+            if (InChrome(node) || AuthorBoxOrComment(node)) continue;
+            var inner = node.QuerySelector("[itemprop=name], .fn, .name, a") ?? node;
+            var text = Text.Collapse(inner.TextContent);
+            if (text.Length is < 2 or > 120) text = Text.Collapse(node.TextContent);
+            if (text.Length is < 2 or > 160) continue;
+            var names = SplitAuthors(text, structured: false);
+            if (names.Count > 0) return names;
         }
         return [];
     }
 
-    internal static List<string> SplitAuthors(string raw)
+    private static List<string> TextPatternAuthors(IHtmlDocument doc, IElement? headline)
+    {
+        foreach (var text in TextNear(doc, headline, before: 10, after: 30))
+        {
+            var m = BylineText().Match(text);
+            if (!m.Success) continue;
+            var names = SplitAuthors(m.Groups["name"].Value, structured: false);
+            if (names.Count > 0) return names;
+        }
+        return [];
+    }
+
+    internal static List<string> SplitAuthors(string raw) => SplitAuthors(raw, structured: true);
+
+    /// <summary>
+    /// People or organisations from a byline: prefixes ("By", "Von", "View all posts by") and trailing dates and
+    /// times removed, split on commas, semicolons, "and" and its translations (never on "/", which joins agency
+    /// credits such as "APA/AP"), and anything that is a date, a time, a label or a bare role ("Staff") dropped.
+    /// </summary>
+    internal static List<string> SplitAuthors(string raw, bool structured)
     {
         var text = Text.Collapse(System.Net.WebUtility.HtmlDecode(raw));
-        text = BylinePrefix().Replace(text, "");
+        // "Posted on September 21, 2020 by Adi Tzlil", "06.11.2023 13:30 von Olga": the name follows the last "by"
+        text = DatedBy().Replace(text, "");
+        for (var i = 0; i < 3; i++) text = BylinePrefix().Replace(text, "");
         text = BylineSuffix().Replace(text, "");
-        var parts = AuthorSeparators().Split(text).Select(p => p.Trim(' ', ',', '.', ';')).Where(LooksLikeName).ToList();
+        var parts = AuthorSeparators().Split(text)
+            .Select(p => p.Trim(' ', ',', ';', '"', '\'', '„', '“', '”', '|', '-', '–', '·'))
+            .Select(p => p.EndsWith('.') && !Initial().IsMatch(p) ? p.TrimEnd('.') : p)
+            .Where(p => LooksLikeName(p, structured))
+            .ToList();
         return parts;
     }
 
-    private static bool LooksLikeName(string s) =>
-        s.Length is >= 3 and <= 60 && !s.Contains('@') && !s.StartsWith("http") && s.Split(' ').Length <= 6 && s.Any(char.IsLetter);
+    private static bool LooksLikeName(string s, bool structured)
+    {
+        if (s.Length < (structured ? 2 : 3) || s.Length > 60 || s.Contains('@') || s.StartsWith("http", StringComparison.OrdinalIgnoreCase)) return false;
+        if (s.Split(' ').Length > 6 || !s.Any(char.IsLetter)) return false;
+        if (NotAName().IsMatch(s) || Regex.IsMatch(s, @"\d{1,2}[:.]\d{2}|\d{4}|→|»")) return false;
+        // a weekday or a date ("Monday August 27") is not a person
+        var words = s.Split(' ');
+        if (words.All(w => Dates.IsDayOrMonthName(w) || w.All(char.IsDigit))) return false;
+        return Dates.Parse(s + " 2000") is null || words.Length > 3;
+    }
 
     private static List<string> Distinct(IEnumerable<string> names) =>
         names.GroupBy(n => n.ToLowerInvariant()).Select(g => g.First()).Take(20).ToList();
 
-    private static string? Meta(IHtmlDocument doc, string key)
+    // ---------------------------------------------------------------- dates
+
+    private static (DateTimeOffset? Date, MetadataSource Source) PublishedDate(IHtmlDocument doc, JsonLd ld, Func<string, string?> meta, IElement? headline, Uri url, string? language)
     {
-        foreach (var m in doc.Head?.QuerySelectorAll("meta") ?? doc.QuerySelectorAll("meta"))
+        if (Dates.Parse(ld.String(ld.Article, "datePublished")) is { } d1 && ld.ArticleIsArticle) return (d1, new("json-ld", MetadataStrength.Strong));
+        if (FirstDate(meta, "article:published_time", "og:published_time", "published_time", "datepublished", "article.published", "shareaholic:article_published_time") is { } d2)
+            return (d2, new("meta", MetadataStrength.Strong));
+        foreach (var e in doc.QuerySelectorAll("[itemprop=datePublished]"))
+            if (Dates.Parse(e.GetAttribute("content") ?? e.GetAttribute("datetime") ?? e.GetAttribute("title") ?? Text.Collapse(e.TextContent)) is { } d3)
+                return (d3, new("microdata", MetadataStrength.Strong));
+        if (Dates.Parse(ld.String(ld.Article, "datePublished") ?? ld.String(ld.Article, "uploadDate") ?? ld.String(ld.Article, "dateCreated")) is { } d4)
+            return (d4, new("json-ld", MetadataStrength.Medium));
+        foreach (var e in doc.QuerySelectorAll("abbr.published[title], [class~=published][title], abbr[itemprop=datePublished][title]"))
+            if (Dates.Parse(e.GetAttribute("title")) is { } d5) return (d5, new("microformat", MetadataStrength.Medium));
+        if (HeadlineTime(doc, headline) is { } d6) return (d6, new("time", MetadataStrength.Medium));
+        if (FirstDate(meta, "pubdate", "publishdate", "sw-pubdate", "publication_date", "cxenseparse:recs:publishtime", "parsely-pub-date", "sailthru.date",
+                "citation_publication_date", "dc.date.issued", "dcterms.issued", "dcterms.created") is { } d7)
+            return (d7, new("meta", MetadataStrength.Medium));
+        if (VisibleDate(doc, headline, language) is { } d8) return (d8, new("visible-text", MetadataStrength.Weak));
+        if (FirstDate(meta, "date", "dc.date", "dcterms.date") is { } d9) return (d9, new("meta:date", MetadataStrength.Weak));
+        if (DateFromUrl(url) is { } d10) return (d10, new("url", MetadataStrength.Weak));
+        return (null, new("none", MetadataStrength.Weak));
+    }
+
+    /// <summary>A &lt;time datetime&gt; of the article's own header: not in navigation, comments, sidebars or related lists.</summary>
+    private static DateTimeOffset? HeadlineTime(IHtmlDocument doc, IElement? headline)
+    {
+        var scope = headline?.Closest("article, main, [role=main]") ?? (IElement?)doc.Body;
+        if (scope is null) return null;
+        foreach (var t in scope.QuerySelectorAll("time[datetime]"))
         {
-            var k = m.GetAttribute("property") ?? m.GetAttribute("name") ?? m.GetAttribute("itemprop");
-            if (k is not null && k.Equals(key, StringComparison.OrdinalIgnoreCase) && m.GetAttribute("content") is { } c && !string.IsNullOrWhiteSpace(c))
-                return System.Net.WebUtility.HtmlDecode(c).Trim();
+            if (InChrome(t) || AuthorBoxOrComment(t)) continue;
+            if (ClassAndId(t).Contains("updated", StringComparison.OrdinalIgnoreCase) && !ClassAndId(t).Contains("publish", StringComparison.OrdinalIgnoreCase)) continue;
+            if (Dates.Parse(t.GetAttribute("datetime")) is { } d) return d;
         }
         return null;
     }
 
-    private static DateTimeOffset? FirstDate(IHtmlDocument doc, params string[] keys)
+    /// <summary>
+    /// A date written near the headline ("Veröffentlicht am 12.03.2019", "March 3, 2024", "3 de mayo de 2022"),
+    /// preferring a labelled or date-classed one; never from comments, navigation or "updated" labels.
+    /// </summary>
+    private static DateTimeOffset? VisibleDate(IHtmlDocument doc, IElement? headline, string? language)
+    {
+        DateTimeOffset? first = null;
+        foreach (var (text, hinted) in TextNearWithHints(doc, headline, before: 15, after: 40))
+        {
+            if (text.Length > 160 || UpdatedLabel().IsMatch(text)) continue;
+            var m = VisibleDateToken().Match(text);
+            if (!m.Success) continue;
+            var token = m.Value;
+            // numbers with slashes are day-first outside English
+            if (language is not null and not "en" && SlashDate().Match(token) is { Success: true } s)
+                token = $"{s.Groups[3].Value}-{s.Groups[2].Value.PadLeft(2, '0')}-{s.Groups[1].Value.PadLeft(2, '0')}";
+            if (Dates.Parse(token) is not { } d) continue;
+            if (hinted || PublishedLabel().IsMatch(text)) return d;
+            first ??= d;
+        }
+        return first;
+    }
+
+    private static IEnumerable<string> TextNear(IHtmlDocument doc, IElement? headline, int before, int after) =>
+        TextNearWithHints(doc, headline, before, after).Select(t => t.Text);
+
+    /// <summary>Text nodes around the headline in document order (outside navigation, comments and sidebars), each with whether its element is date- or byline-classed.</summary>
+    private static IEnumerable<(string Text, bool Hinted)> TextNearWithHints(IHtmlDocument doc, IElement? headline, int before, int after)
+    {
+        if (doc.Body is null) yield break;
+        var texts = new List<(IText Node, string Text)>();
+        var anchor = -1;
+        foreach (var node in doc.Body.GetDescendants())
+        {
+            if (headline is not null && anchor < 0 && node == headline) anchor = texts.Count;
+            if (node is not IText t || t.ParentElement is null) continue;
+            var s = Text.Collapse(t.Data);
+            if (s.Length < 4) continue;
+            if (t.ParentElement.LocalName is "script" or "style" or "noscript" or "template") continue;
+            texts.Add((t, s));
+            if (texts.Count > 4000) break;
+        }
+        var from = anchor < 0 ? 0 : Math.Max(0, anchor - before);
+        var to = anchor < 0 ? Math.Min(texts.Count, after) : Math.Min(texts.Count, anchor + after);
+        for (var i = from; i < to; i++)
+        {
+            var parent = texts[i].Node.ParentElement!;
+            if (InChrome(parent) || AuthorBoxOrComment(parent)) continue;
+            var hinted = parent.Closest("[class*=date i], [class*=datum i], [class*=time i], [class*=publish i], [class*=posted i], [class*=meta i], [class*=byline i], [class*=dateline i], [id*=date i]") is not null;
+            yield return (texts[i].Text, hinted);
+        }
+    }
+
+    /// <summary>In navigation, header menus, footers, sidebars, breadcrumbs or widgets: the page's frame, not the article.</summary>
+    private static bool InChrome(IElement e)
+    {
+        for (var x = e; x is not null && x.LocalName != "body"; x = x.ParentElement)
+        {
+            if (x.LocalName is "nav" or "aside") return true;
+            if (x.LocalName == "footer" && x.Closest("article") is null) return true; // an article's own footer holds its byline
+            foreach (var token in ClassAndId(x).Split(' ', StringSplitOptions.RemoveEmptyEntries))
+                if (ChromeClass().IsMatch(token)) return true;
+        }
+        return false;
+    }
+
+    private static bool AuthorBoxOrComment(IElement e)
+    {
+        for (var x = e; x is not null && x.LocalName != "body"; x = x.ParentElement)
+        {
+            var hints = ClassAndId(x);
+            if (hints.Length > 0 && CommentClass().IsMatch(hints)) return true;
+        }
+        return false;
+    }
+
+    private static string ClassAndId(IElement e) => $"{e.GetAttribute("class")} {e.Id}".Trim();
+
+    private static DateTimeOffset? FirstDate(Func<string, string?> meta, params string[] keys)
     {
         foreach (var key in keys)
-            if (Dates.Parse(Meta(doc, key)) is { } d) return d;
+            if (Dates.Parse(meta(key)) is { } d) return d;
         return null;
     }
 
+    /// <summary>A full date (year, month and day) in the URL's path; a year and month alone is no date.</summary>
     internal static DateTimeOffset? DateFromUrl(Uri url)
     {
         var m = UrlDate().Match(url.AbsolutePath);
         if (!m.Success) return null;
         var y = int.Parse(m.Groups[1].Value);
         var mo = int.Parse(m.Groups[2].Value);
-        var d = m.Groups[3].Success ? int.Parse(m.Groups[3].Value) : 1;
+        var d = int.Parse(m.Groups[3].Value);
         if (y < 1995 || y > 2100 || mo is < 1 or > 12 || d < 1 || d > DateTime.DaysInMonth(y, mo)) return null;
         return new DateTimeOffset(y, mo, d, 0, 0, 0, TimeSpan.Zero);
     }
@@ -263,15 +453,193 @@ internal static partial class MetadataReader
 
     private static string? Clean(string? s) => string.IsNullOrWhiteSpace(s) ? null : Text.Collapse(s);
 
-    [GeneratedRegex(@"^\s*(by|written by|words by|posted by|von|par|por)\s*[:\-]?\s+", RegexOptions.IgnoreCase)]
+    // ---------------------------------------------------------------- JSON-LD
+
+    /// <summary>Every JSON-LD node of the page, indexed by <c>@id</c>, and the node that describes the page's article.</summary>
+    private sealed class JsonLd
+    {
+        private readonly Dictionary<string, JsonElement> _byId = new(StringComparer.Ordinal);
+        private readonly List<JsonElement> _nodes = [];
+
+        public JsonElement? Article { get; private set; }
+        public bool ArticleIsArticle { get; private set; }
+        public string? PublisherName { get; private set; }
+
+        public static JsonLd Read(IHtmlDocument doc)
+        {
+            var ld = new JsonLd();
+            foreach (var script in doc.QuerySelectorAll("script[type*='ld+json' i], script:not([type])"))
+            {
+                var text = script.TextContent.Trim();
+                if (script.GetAttribute("type") is null && !text.StartsWith("{\"@context", StringComparison.Ordinal)) continue;
+                if (Parse(text) is { } root) ld.Collect(root, 0);
+            }
+            var article = ld._nodes.FirstOrDefault(n => Types(n).Any(ArticleTypes.Contains));
+            ld.ArticleIsArticle = article.ValueKind == JsonValueKind.Object;
+            if (!ld.ArticleIsArticle) article = ld._nodes.FirstOrDefault(n => Types(n).Any(PageTypes.Contains));
+            if (article.ValueKind == JsonValueKind.Object) ld.Article = article;
+            if (ld.Article is { } a && a.TryGetProperty("publisher", out var p)) ld.PublisherName = ld.Name(p);
+            return ld;
+        }
+
+        private static JsonElement? Parse(string text)
+        {
+            var options = new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip, MaxDepth = 64 };
+            for (var attempt = 0; attempt < 2; attempt++)
+            {
+                try
+                {
+                    using var parsed = JsonDocument.Parse(text, options);
+                    return parsed.RootElement.Clone();
+                }
+                catch (JsonException)
+                {
+                    // raw line breaks and tabs inside strings are the commonest damage; outside strings they are whitespace anyway
+                    text = new string(text.Select(c => char.IsControl(c) ? ' ' : c).ToArray());
+                }
+            }
+            return null; // real pages ship broken JSON-LD; the other sources still apply
+        }
+
+        private void Collect(JsonElement e, int depth)
+        {
+            if (depth > 8 || _nodes.Count > 500) return;
+            if (e.ValueKind == JsonValueKind.Array)
+            {
+                foreach (var item in e.EnumerateArray()) Collect(item, depth + 1);
+                return;
+            }
+            if (e.ValueKind != JsonValueKind.Object) return;
+            if (e.TryGetProperty("@id", out var id) && id.ValueKind == JsonValueKind.String && e.EnumerateObject().Count() > 1) _byId.TryAdd(id.GetString()!, e);
+            if (e.TryGetProperty("@type", out _)) _nodes.Add(e);
+            foreach (var key in new[] { "@graph", "mainEntity", "mainEntityOfPage", "itemListElement" })
+                if (e.TryGetProperty(key, out var inner)) Collect(inner, depth + 1);
+        }
+
+        private JsonElement Resolve(JsonElement e) =>
+            e.ValueKind == JsonValueKind.Object && e.TryGetProperty("@id", out var id) && id.ValueKind == JsonValueKind.String
+                && e.EnumerateObject().Count() == 1 && _byId.TryGetValue(id.GetString()!, out var target) ? target : e;
+
+        private static IEnumerable<string> Types(JsonElement e) =>
+            !e.TryGetProperty("@type", out var type) ? [] : type.ValueKind switch
+            {
+                JsonValueKind.String => [type.GetString()!],
+                JsonValueKind.Array => type.EnumerateArray().Where(t => t.ValueKind == JsonValueKind.String).Select(t => t.GetString()!),
+                _ => [],
+            };
+
+        public string? String(JsonElement? node, string name)
+        {
+            if (node is not { ValueKind: JsonValueKind.Object } o || !o.TryGetProperty(name, out var v)) return null;
+            v = Resolve(v);
+            var s = v.ValueKind switch
+            {
+                JsonValueKind.String => v.GetString(),
+                JsonValueKind.Array when v.GetArrayLength() > 0 && v[0].ValueKind == JsonValueKind.String => v[0].GetString(),
+                JsonValueKind.Object when v.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String => n.GetString(),
+                _ => null,
+            };
+            return string.IsNullOrWhiteSpace(s) ? null : System.Net.WebUtility.HtmlDecode(s).Trim();
+        }
+
+        public string? Name(JsonElement e)
+        {
+            e = Resolve(e.ValueKind == JsonValueKind.Array && e.GetArrayLength() > 0 ? e[0] : e);
+            return e.ValueKind switch
+            {
+                JsonValueKind.String => e.GetString(),
+                JsonValueKind.Object when e.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String => n.GetString(),
+                _ => null,
+            };
+        }
+
+        public IEnumerable<string> Authors()
+        {
+            if (Article is not { } o) yield break;
+            if (!o.TryGetProperty("author", out var a) && !o.TryGetProperty("creator", out a)) yield break;
+            foreach (var item in a.ValueKind == JsonValueKind.Array ? a.EnumerateArray().ToArray() : [a])
+                if (Name(item) is { } name && !string.IsNullOrWhiteSpace(name)) yield return System.Net.WebUtility.HtmlDecode(name);
+        }
+
+        public string? Image(JsonElement? node)
+        {
+            if (node is not { ValueKind: JsonValueKind.Object } o || !o.TryGetProperty("image", out var v)) return null;
+            v = Resolve(v.ValueKind == JsonValueKind.Array && v.GetArrayLength() > 0 ? v[0] : v);
+            return v.ValueKind switch
+            {
+                JsonValueKind.String => v.GetString(),
+                JsonValueKind.Object when v.TryGetProperty("url", out var u) && u.ValueKind == JsonValueKind.String => u.GetString(),
+                _ => null,
+            };
+        }
+    }
+
+    // ---------------------------------------------------------------- patterns
+
+    [GeneratedRegex(@"\w+")]
+    private static partial Regex WordRegex();
+
+    [GeneratedRegex(@"^\d{1,2}\.\d{1,2}\.\d{2,4}\s*[-–|:]\s+")]
+    private static partial Regex LeadingDate();
+
+    [GeneratedRegex(@"[-_|｜—]\s?[\p{IsCJKUnifiedIdeographs}A-Za-z0-9.]{1,10}$")]
+    private static partial Regex CjkSuffix();
+
+    [GeneratedRegex(@"^.{0,60}?(?:\b(?:posted|published|veröffentlicht|geschrieben|written|erstellt|publié|publicado)\b.{0,40}?|\d{1,2}[./]\d{1,2}[./]\d{2,4}[^\p{L}]{0,12})\s(?:by|von|par|por|door)\s+(?=\p{Lu})", RegexOptions.IgnoreCase)]
+    private static partial Regex DatedBy();
+
+    [GeneratedRegex(@"(^|[\s_-])(kicker|overline|roofline|topline|toptitle|supertitle|sub-?heading|pre-?title|dachzeile|eyebrow|entry-section|category|label|sr-only|visually-?hidden|screen-reader|invisible)($|[\s_-])", RegexOptions.IgnoreCase)]
+    private static partial Regex Kicker();
+
+    // one class token: the word itself, the word with a suffix ("sidebar-left"), or the site's own ("site-footer")
+    [GeneratedRegex(@"^(?:(?:site|page|global|main|top)[-_])?(nav|navbar|navigation|menu|breadcrumbs?|sidebar|widget|footer|header-menu|masthead|related|recommended|most-popular|trending|teaser-list|newsletter|cookie|consent)(?:[-_](?:left|right|top|bottom|wrap|wrapper|container|area|inner|menu|nav|links|list|posts|articles))?$", RegexOptions.IgnoreCase)]
+    private static partial Regex ChromeClass();
+
+    [GeneratedRegex(@"(^|[\s_-])(comments?|comment-list|commentlist|discussion|disqus|replies|reply|author-?bio|author-?box|abh_\w*|recentcomments)($|[\s_-])", RegexOptions.IgnoreCase)]
+    private static partial Regex CommentClass();
+
+    [GeneratedRegex(@"written by|geschrieben von|verfasst von|escrito por|écrit par|autor", RegexOptions.IgnoreCase)]
+    private static partial Regex WrittenBy();
+
+    [GeneratedRegex(@"^\s*(?:(?:by|written by|words by|posted by|story by|text|von|vom|par|por|di|door|autor(?:in|en)?|auteur|erstellt von|geschrieben von|verfasst von|view all posts by|all posts by|alle artikel von|alle beiträge von|zeige alle beiträge von|artikel von|beitrag von|blog beitrag von|more by|articles by|escrito por|publicado por|écrit par)(?:\s*:\s*|\s+)|(?:責任編輯|责任编辑|編輯|编辑|作者|记者|記者)\s*[:：]\s*)", RegexOptions.IgnoreCase)]
     private static partial Regex BylinePrefix();
 
-    [GeneratedRegex(@"\s*(\||,)?\s*(updated|published|posted)\b.*$|\s+\d{1,2}\s+(hours?|minutes?|days?)\s+ago.*$", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"(?:\s+|\s*[|,·•–-]\s*)(?:updated|published|posted|aktualisiert|veröffentlicht|publiziert|am|on|le|el|il)\b.*$|\s+\d{1,2}\s+(hours?|minutes?|days?)\s+ago.*$|\s*[|·•]\s*\d.*$|\s*,\s*\d{1,2}[./]\d{1,2}[./]\d{2,4}.*$|\s+(twitter|facebook|linkedin|instagram|e-?mail|mail|rss|x\.com|mastodon|bluesky)(\s.*)?$", RegexOptions.IgnoreCase)]
     private static partial Regex BylineSuffix();
 
-    [GeneratedRegex(@"\s*(?:,|;|\band\b|&|\bund\b|\bet\b|\by\b)\s*", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"\s*(?:,|;|\band\b|&|\bund\b|\bet\b|\by\b|\be\b)\s*")]
     private static partial Regex AuthorSeparators();
 
-    [GeneratedRegex(@"/((?:19|20)\d{2})[/\-_]?(0[1-9]|1[0-2])(?:[/\-_]?(0[1-9]|[12]\d|3[01]))?(?=/|[-_]|$)")]
+    [GeneratedRegex(@"(\b\p{Lu}\.|\bJr\.|\bSr\.)$")]
+    private static partial Regex Initial();
+
+    [GeneratedRegex(@"^(by|staff|admin|administrator|editor|anonymous|unknown|guest|share|follow|more|posts?|beitrag|archiv\b.*|anzeigen|read more|view profile|home|menu|search|login|sign in|comments?|\d+ comments?|publiziert|veröffentlicht|published|posted|updated|aktualisiert|agencies|agency|wordpressadmin|webmaster|redaktion intern)$", RegexOptions.IgnoreCase)]
+    private static partial Regex NotAName();
+
+    [GeneratedRegex(@"\b(GmbH|designed by|drupal|wordpress|theme|powered by|all rights reserved|copyright)\b|^https?:|\.(com|de|org|net|ch|at|es|cl|fr|it|pl)\b", RegexOptions.IgnoreCase)]
+    private static partial Regex OrganisationNoise();
+
+    [GeneratedRegex(@"^(?:(?:by|von|par|por|door|di|posted by|written by|text|autor(?:in)?)\s*:?\s+|.*\b(?:posted|published|veröffentlicht|erstellt)\b.*\bby\s+|.{0,40}\d.{0,20}?\s(?:von|by|par|por)\s+|\d{1,2}\.\d{1,2}\.\d{2,4}(?:\s+\d{1,2}:\d{2})?\s*[-–|]\s*|[\p{L} ]{0,25}\b(?:beitrag|artikel|text|ein beitrag|blog post)\s+(?:von|by)\s+)(?<name>\p{Lu}[\p{L}'’.-]+(?:\s+(?:de|la|von|van|da|del|der|den|\p{Lu}[\p{L}'’.-]+)){0,4})\s*$|(?:责任编辑|責任編輯)\s*[:：]\s*(?<name>\S{2,12})", RegexOptions.IgnoreCase)]
+    private static partial Regex BylineText();
+
+    [GeneratedRegex(@"\b(updated|aktualisiert|zuletzt|last (edited|modified|updated)|current as of|stand:?|geändert|mis à jour|actualizado|aggiornato)\b", RegexOptions.IgnoreCase)]
+    private static partial Regex UpdatedLabel();
+
+    [GeneratedRegex(@"\b(published|posted|veröffentlicht|erschienen|erstellt|datum|publié|mis en ligne|pubblicato|publicado|postado|opublikowano)\b", RegexOptions.IgnoreCase)]
+    private static partial Regex PublishedLabel();
+
+    [GeneratedRegex(@"\d{4}-\d{1,2}-\d{1,2}(?:[ T]\d{1,2}:\d{2})?|\d{1,2}\.\s?\d{1,2}\.\s?\d{2,4}|\d{1,2}/\d{1,2}/\d{4}|\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|\d{1,2}\.?\s+(?:de\s+)?\p{L}{3,}\.?,?\s+(?:de\s+)?\d{4}|\p{L}{3,}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}")]
+    private static partial Regex VisibleDateToken();
+
+    [GeneratedRegex(@"^(\d{1,2})/(\d{1,2})/(\d{4})$")]
+    private static partial Regex SlashDate();
+
+    [GeneratedRegex(@"/((?:19|20)\d{2})[/\-_]?(0[1-9]|1[0-2])[/\-_]?(0[1-9]|[12]\d|3[01])(?=/|[-_.]|$)")]
     private static partial Regex UrlDate();
 }
+
+/// <summary>How far a metadata value can be trusted: a weak one never replaces a stronger one from another place (the feed, say).</summary>
+public enum MetadataStrength { Weak = 1, Medium = 2, Strong = 3 }
+
+/// <summary>Where a metadata value came from (json-ld, meta, microdata, h1, time, byline, visible-text, url, feed, …) and how strong that is.</summary>
+public sealed record MetadataSource(string Source, MetadataStrength Strength);

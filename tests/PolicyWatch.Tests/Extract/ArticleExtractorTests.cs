@@ -56,7 +56,7 @@ public sealed class ArticleExtractorTests
     [Theory]
     [InlineData("https://x.example/2026/11/05/story", "2026-11-05")]
     [InlineData("https://x.example/news/2026-03-17-rule-change", "2026-03-17")]
-    [InlineData("https://x.example/archive/2025/12/", "2025-12-01")]
+    [InlineData("https://x.example/archive/2025/12/", null)] // a month is no publication day
     [InlineData("https://x.example/item/20261305", null)]
     [InlineData("https://x.example/products/1999", null)]
     public void DateFromUrl_CommonPatterns(string url, string? expected) =>
