@@ -71,6 +71,7 @@ public static class AnalystApi
         {
             a.Id, url = a.CanonicalUrl, a.Title, a.Authors, published = a.PublishedAt, modified = a.ModifiedAt, a.Language, a.SiteName,
             source = a.SourceSlug, a.Description, a.Body, a.Status, a.Error, kind = a.ContentKind, pages = a.PageCount,
+            metadataSources = a.MetadataSources is null ? (JsonElement?)null : JsonDocument.Parse(a.MetadataSources).RootElement,
             tags = tags.Select(t => new
             {
                 t.Topic, t.Score, model = t.ModelVersion,

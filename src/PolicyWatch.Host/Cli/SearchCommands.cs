@@ -103,7 +103,9 @@ public static class SearchCommands
                 await o.WriteLineAsync(JsonSerializer.Serialize(new
                 {
                     a.Id, url = a.CanonicalUrl, a.Title, a.Authors, published = a.PublishedAt, a.Language, source = a.SourceSlug, a.Status, a.Error, a.Body,
-                    tags = tags.Select(t => new { t.Topic, t.Score, model = t.ModelVersion }),
+                    // where each metadata value came from (feed, json-ld, h1, url, ...) and how strong that source is
+                    metadataSources = a.MetadataSources is null ? (JsonElement?)null : JsonDocument.Parse(a.MetadataSources).RootElement,
+                    tags = tags.Select(t => new { t.Topic, t.Score, model = t.ModelVersion, evidence = PolicyWatch.Classify.TagEvidence.From(t.ExplanationJson, a.Body) }),
                 }, ExtractCommand.Json));
                 return 0;
             }

@@ -38,6 +38,16 @@ public sealed class ArticleModel(Store store, TopicClassifier classifier) : Page
         return text.Length > 400 ? text[..400] + "…" : text;
     }
 
+    /// <summary>"title from h1 · published from feed · …": where the shown metadata came from.</summary>
+    public string Provenance()
+    {
+        if (Article?.MetadataSources is not { } json) return "";
+        using var doc = JsonDocument.Parse(json);
+        return string.Join(" · ", doc.RootElement.EnumerateObject()
+            .Where(p => p.Name is "title" or "published" or "authors" or "language")
+            .Select(p => $"{p.Name} from {(p.Value.TryGetProperty("source", out var s) ? s.GetString() : "?")}"));
+    }
+
     public IEnumerable<string> Terms(TopicTag tag)
     {
         if (tag.ExplanationJson is null) return [];

@@ -102,6 +102,13 @@ internal static partial class ContentExtractor
                 if (share < 0.4 && !guarded) remove.Add(e);
             }
         }
+        // the same hint on many elements that together hold most of the text (every paragraph classed "gdpr-Paragraph")
+        // is the template's naming, not boilerplate: that text stays
+        foreach (var group in remove.GroupBy(e => e.GetAttribute("class") ?? e.Id ?? "").Where(g => g.Count() > 1).ToList())
+        {
+            var text = group.Sum(e => stats.Text(e));
+            if (text > total / 2 && text > 200) remove.RemoveAll(e => group.Contains(e));
+        }
         foreach (var e in remove) e.Remove();
 
         foreach (var header in root.QuerySelectorAll("header").ToList())
@@ -149,11 +156,12 @@ internal static partial class ContentExtractor
     {
         var found = Descendants(root)
             .Where(e => e.GetAttribute("itemprop") == "articleBody" || BodyContainer().IsMatch(ClassAndId(e)))
-            .Where(e => stats.Visible(e) >= 130)
+            .Where(e => stats.Visible(e) > 0)
             .ToList();
         // keep outermost only: containers inside containers are the same text
         var outer = found.Where(e => !found.Any(o => o != e && o.Contains(e))).ToList();
-        if (outer.Count <= 1) return outer;
+        if (outer.Count == 0 || outer.Max(stats.Visible) < 130) return [];
+        if (outer.Count == 1) return outer;
         // several sibling containers (a body split by ads) are one article; unrelated ones are not
         var best = outer.OrderByDescending(stats.Visible).First();
         return outer.Where(e => e == best || (e.ParentElement is not null && e.ParentElement == best.ParentElement && stats.Visible(e) > 0)).ToList();
@@ -319,7 +327,13 @@ internal static partial class ContentExtractor
                         if (Blocks.Contains(tag)) Flush("p");
                         continue;
                     }
-                    if (tag == "br") { AppendBreak(current); continue; }
+                    if (tag == "br")
+                    {
+                        // <br><br> separates paragraphs; one <br> is a line break inside one
+                        if (current.Text.Length > 0 && current.Text[^1] == '\n') { current.Text.Length--; Flush("p"); }
+                        else AppendBreak(current);
+                        continue;
+                    }
                     // a table row is one line, its cells separated by bars
                     if (tag is "td" or "th" && el.PreviousElementSibling is not null && current.Text.Length > 0) current.Text.Append(" | ");
                     if (Blocks.Contains(tag)) Flush(tag);

@@ -25,6 +25,9 @@ public sealed class ArticleProcessor(Store store, PageFetcher fetcher, ArticleEx
         if (article.Status != ExtractionStatus.Ok)
             return await FailAsync(claim, $"{article.Status}: {article.Error}", permanent: true, null, ct);
 
+        // the feed's date and title stand unless the page has something stronger
+        article = MetadataPrecedence.Merge(article, claim.FeedTitle,
+            claim.PublishedAt is { } fp ? new DateTimeOffset(DateTime.SpecifyKind(fp, DateTimeKind.Utc)) : null);
         var tags = tagger.Tag(article);
         var saved = await DbRetry.RunAsync(() => store.SaveProcessedAsync(articleId, page.FinalUrl, article, tags, ct), ct);
         switch (saved.Outcome)

@@ -33,6 +33,8 @@ public sealed class Article
     public string? Error { get; init; }
     public int Attempts { get; init; }
     public DateTime DiscoveredAt { get; init; }
+    /// <summary>Where each metadata value came from, as JSON (<c>{"title":{"source":"h1","strength":"Strong"},…}</c>); null for articles stored before it was kept.</summary>
+    public string? MetadataSources { get; init; }
 }
 
 /// <summary>One topic tag to store.</summary>

@@ -151,7 +151,7 @@ public sealed partial class Store
                                                                  CASE WHEN published_at <= now() + interval '1 day' THEN published_at END),
                 modified_at = @Modified, fetched_at = now(), language = @Language, site_name = @SiteName,
                 content_kind = @ContentKind, page_count = @PageCount, image_url = @Image, body = @Body,
-                extraction_method = @Method, status = 'processed', error = NULL, claimed_until = NULL, updated_at = now()
+                extraction_method = @Method, metadata_sources = @Sources::jsonb, status = 'processed', error = NULL, claimed_until = NULL, updated_at = now()
             WHERE id = @id;
             INSERT INTO article_urls (url, article_id) VALUES (@final, @id), (@canonical, @id) ON CONFLICT (url) DO NOTHING;
             DELETE FROM article_topics WHERE article_id = @id AND model_version <> 'analyst';
@@ -160,6 +160,7 @@ public sealed partial class Store
             id, canonical, final, hash = Hash(a.Body), a.Title, Authors = a.Authors.ToArray(), a.Description,
             Published = a.Published?.UtcDateTime, Modified = a.Modified?.UtcDateTime, a.Language, a.SiteName, a.ContentKind,
             a.PageCount, Image = a.ImageUrl?.AbsoluteUri, a.Body, a.Method,
+            Sources = System.Text.Json.JsonSerializer.Serialize(a.Sources.ToDictionary(kv => kv.Key, kv => new { source = kv.Value.Source, strength = kv.Value.Strength.ToString() })),
         }, tx, cancellationToken: ct));
         if (tags.Count > 0)
         {

@@ -1,0 +1,155 @@
+using CsCheck;
+using PolicyWatch.Extract;
+
+namespace PolicyWatch.Tests.Extract;
+
+/// <summary>
+/// Our own small pages for each kind of fault seen in other extractors' bug reports, each with the value a reader
+/// would give, and precedence between weak and strong sources of metadata, from the page and from the feed.
+/// </summary>
+public sealed class RealWorldPageTests
+{
+    private static readonly ArticleExtractor Extractor = new();
+
+    private const string Paragraphs = """
+        <p>The ministry published its revised licensing guidance on Tuesday, setting out which accelerator shipments now need an export licence and how long reviews will take.</p>
+        <p>Officials said the changes follow months of consultation with manufacturers, research institutes and cloud operators, several of which had asked for clearer thresholds.</p>
+        <p>Industry groups welcomed the additional detail but warned that the review period could delay deliveries to universities and hospitals.</p>
+        """;
+
+    private static ExtractedArticle Page(string head, string body, string url = "https://desk.example/news/story") =>
+        Extractor.ExtractHtml($"<html lang=\"en\"><head>{head}</head><body>{body}</body></html>", new Uri(url));
+
+    [Fact]
+    public void UrlDate_NeverReplacesTheFeedsTimestamp()
+    {
+        var page = Page("<title>Licence guidance revised</title>", $"<article><h1>Licence guidance revised</h1>{Paragraphs}</article>", "https://desk.example/2024/04/12/licence-guidance");
+        Assert.Equal("url", page.Sources["published"].Source);
+        var feedTime = new DateTimeOffset(2024, 4, 12, 16, 45, 0, TimeSpan.Zero);
+
+        var merged = MetadataPrecedence.Merge(page, "Licence guidance revised", feedTime);
+
+        Assert.Equal(feedTime, merged.Published);
+        Assert.Equal("feed", merged.Sources["published"].Source);
+    }
+
+    [Fact]
+    public void StrongPageDate_WinsOverTheFeed()
+    {
+        var page = Page("""<meta property="article:published_time" content="2026-11-20T08:30:00+01:00"><title>T</title>""", $"<article><h1>Rules tightened again</h1>{Paragraphs}</article>");
+        var merged = MetadataPrecedence.Merge(page, null, new DateTimeOffset(2026, 11, 21, 0, 0, 0, TimeSpan.Zero));
+        Assert.Equal(new DateTimeOffset(2026, 11, 20, 8, 30, 0, TimeSpan.FromHours(1)), merged.Published);
+        Assert.Equal("meta", merged.Sources["published"].Source);
+    }
+
+    [Fact]
+    public void CommentTimestamps_AreNeverThePublishedDate_AndWeekdaysAreNeverAuthors()
+    {
+        var page = Page("<title>Ministry revises licensing guidance</title>", $"""
+            <article><h1>Ministry revises licensing guidance</h1><div class="byline">Monday August 27</div>{Paragraphs}</article>
+            <section id="comments"><h3>Comments</h3><div class="comment"><span class="comment-author">reader42</span> <time datetime="2019-03-02T10:00:00Z">2 March 2019</time><p>First!</p></div></section>
+            """);
+        Assert.Null(page.Published);
+        Assert.Empty(page.Authors);
+        Assert.DoesNotContain("First!", page.Body);
+    }
+
+    [Fact]
+    public void GovernmentDateFormat_IsRead()
+    {
+        var page = Page("<title>Notice of revised rule</title>", $"""
+            <main><h1>Notice of revised rule</h1><div class="field--name-field-date">Tue, 07/11/2023 - 17:57</div>{Paragraphs}</main>
+            """);
+        Assert.Equal(new DateTime(2023, 7, 11), page.Published?.Date);
+    }
+
+    [Theory]
+    [InlineData("Veröffentlicht am 12.03.2019", "de", 2019, 3, 12)]
+    [InlineData("Publié le 3 mai 2022", "fr", 2022, 5, 3)]
+    [InlineData("Publicado el 4 de mayo de 2022", "es", 2022, 5, 4)]
+    [InlineData("Posted on March 3, 2024 by Lena Ortiz", "en", 2024, 3, 3)]
+    [InlineData("26/10/2018", "es", 2018, 10, 26)]
+    public void VisibleDateNearTheHeadline_InOurLanguages(string line, string lang, int y, int m, int d)
+    {
+        var page = Extractor.ExtractHtml($"<html lang=\"{lang}\"><head><title>Headline words here</title></head><body><article><h1>Headline words here</h1><p class=\"meta\">{line}</p>{Paragraphs}</article></body></html>",
+            new Uri("https://desk.example/a"));
+        Assert.Equal(new DateTime(y, m, d), page.Published?.Date);
+        Assert.Equal("visible-text", page.Sources["published"].Source);
+    }
+
+    [Fact]
+    public void TitleCutAtADash_NeverReplacesTheFeedsFullTitle()
+    {
+        var page = Page("<title>Chip Rules Two Years On – What Changed</title>", $"<div class=\"content\">{Paragraphs}</div>");
+        var merged = MetadataPrecedence.Merge(page, "Chip Rules Two Years On – What Changed", null);
+        Assert.Equal("Chip Rules Two Years On – What Changed", merged.Title);
+    }
+
+    [Fact]
+    public void VisibleHeadline_WinsOverARewrittenSocialTitle()
+    {
+        var page = Page("""<meta property="og:title" content="You won't believe these licence rules"><title>Ministry revises licensing guidance | Desk</title>""",
+            $"<article><h1><span class=\"kicker\">Export controls</span> Ministry revises licensing guidance</h1>{Paragraphs}</article>");
+        Assert.Equal("Ministry revises licensing guidance", page.Title);
+        Assert.Equal("h1", page.Sources["title"].Source);
+    }
+
+    [Fact]
+    public void JsonLdAuthorReference_IsResolved_AndTheSiteIsNoAuthor()
+    {
+        var page = Page("""
+            <meta property="og:site_name" content="Policy Desk"><meta name="author" content="Policy Desk">
+            <script type="application/ld+json">{"@context":"https://schema.org","@graph":[
+              {"@type":"NewsArticle","@id":"#a","headline":"Ministry revises licensing guidance","datePublished":"2026-11-20T08:00:00Z","author":{"@id":"#p1"}},
+              {"@type":"Person","@id":"#p1","name":"Amara Okafor"}]}</script>
+            """, $"<article><h1>Ministry revises licensing guidance</h1>{Paragraphs}</article>");
+        Assert.Equal(["Amara Okafor"], page.Authors);
+        Assert.Equal("json-ld", page.Sources["authors"].Source);
+    }
+
+    [Fact]
+    public void ParagraphsWhoseClassMerelyContainsABoilerplateWord_AreKept()
+    {
+        var body = string.Join("", Paragraphs.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(p => p.Replace("<p>", "<p class=\"gdpr-Paragraph tag-export\">")));
+        var page = Page("<title>T</title>", $"<div class=\"elementor-widget-container has-sidebar\"><h1>Ministry revises licensing guidance</h1>{body}</div>");
+        Assert.Equal(ExtractionStatus.Ok, page.Status);
+        Assert.Contains("revised licensing guidance", page.Body);
+        Assert.Contains("hospitals", page.Body);
+    }
+
+    [Fact]
+    public void DoubleLineBreaks_AreParagraphBreaks()
+    {
+        var page = Page("<title>T</title>", "<div class=\"story\"><h1>Ministry revises licensing guidance</h1>The ministry published its revised licensing guidance on Tuesday, setting out which shipments need a licence.<br><br>Officials said the changes follow months of consultation with manufacturers and research institutes.<br><br>Industry groups welcomed the detail but warned of delays to universities and hospitals this winter.</div>");
+        Assert.Equal(3, page.Body.Split("\n\n").Length);
+    }
+
+    [Fact]
+    public void ReaderComments_AreNotBodyText()
+    {
+        var page = Page("<title>T</title>", $"""
+            <article><h1>Ministry revises licensing guidance</h1><div class="entry-content">{Paragraphs}</div></article>
+            <div class="comments-area"><ol class="comment-list"><li class="comment"><p>This is a long reader comment that argues at length with the article, with several sentences of its own opinion about licences.</p></li></ol></div>
+            """);
+        Assert.Contains("hospitals", page.Body);
+        Assert.DoesNotContain("reader comment", page.Body);
+    }
+
+    [Fact]
+    public void NoClassOrIdName_CanEmptyAPageThatIsPlainlyAnArticle()
+    {
+        string[] w = ["sidebar", "comments", "related", "share", "tag", "widget", "header", "footer", "nav", "ad", "promo", "meta", "gdpr",
+            "cookie", "content", "article", "post", "wrap", "inner", "x", "left", "right", "has", "no", "elementor", "module", "paywall", "banner", "caption"];
+        string[] seps = ["-", "_", "__", " "];
+        var word = Gen.Int[0, w.Length - 1].Select(i => w[i]);
+        var name = Gen.Select(word, word, Gen.Int[0, seps.Length - 1], Gen.Bool).Select(t => t.Item4 ? t.Item1 + seps[t.Item3] + t.Item2 : t.Item1);
+        Gen.Select(name, name, name, Gen.Bool).Sample((outer, inner, para, useId) =>
+        {
+            var attr = useId ? "id" : "class";
+            var html = $"<div {attr}=\"{outer}\"><div class=\"{inner}\"><h1>Ministry revises licensing guidance</h1>"
+                       + Paragraphs.Replace("<p>", $"<p class=\"{para}\">") + "</div></div>";
+            var page = Page("<title>Ministry revises licensing guidance</title>", html);
+            Assert.True(page.Status == ExtractionStatus.Ok && page.Body.Contains("Industry groups welcomed"), $"{outer} / {inner} / {para}: '{page.Body}'");
+        }, iter: 300);
+    }
+}
