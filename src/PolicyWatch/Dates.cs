@@ -51,7 +51,7 @@ public static partial class Dates
 
     private static readonly string[] WrittenFormats =
     [
-        "d MMM yyyy", "d MMM yyyy H:mm", "d MMM yyyy H:mm:ss", "d MMM yyyy H:mm zzz", "d MMM yyyy H:mm:ss zzz",
+        "d MMM yyyy", "d MMM yyyy H:mm", "d MMM yyyy H:mm:ss", "d MMM yyyy H:mm zzz", "d MMM yyyy H:mm:ss zzz", "d MMM yyyy h:mm tt", "d MMM yyyy h:mm:ss tt",
         "MMM d yyyy", "MMM d yyyy H:mm", "MMM d yyyy H:mm:ss", "MMM d yyyy h:mm tt", "MMM d yyyy H:mm zzz", "MMM d yyyy H:mm:ss zzz",
         "d.M.yyyy", "d.M.yyyy H:mm", "d.M.yyyy H:mm:ss", "d.M.yyyy H.mm", "d.M.yy", "d.M.yy H:mm", "d.M.yyyy h:mm tt", "yyyy-M-d", "yyyy-M-d H:mm", "yyyy-M-d H:mm:ss",
         "M/d/yyyy", "M/d/yyyy H:mm", "M/d/yyyy H:mm:ss", "M/d/yyyy h:mm tt", "d/M/yyyy", "d/M/yyyy H:mm", "d/M/yyyy H:mm:ss",
@@ -64,6 +64,7 @@ public static partial class Dates
         var s = Cjk().Replace(text.Replace('\u2009', ' ').Replace('\u202F', ' ').Replace('\u00A0', ' '), m => $"{m.Groups[1].Value}-{m.Groups[2].Value}-{m.Groups[3].Value} ");
         s = DottedSpaced().Replace(s, "$1.$2.$3");
         s = HourMark().Replace(s, "$1:$2");
+        s = DottedMeridiem().Replace(s, "$1m");
         s = Ordinal().Replace(s, "$1");
         var tokens = Word().Split(s);
         var words = Word().Matches(s);
@@ -77,9 +78,10 @@ public static partial class Dates
             // a weekday leads ("Mo, 25 Nov"); "mar" is Tuesday there and March elsewhere
             if (leading && Weekdays.Contains(word)) { sb.Append(' '); continue; }
             leading = false;
+            // "12:30 am" is a time of day; the German "am" ("am 12. März") is a connector
+            if (word is "am" or "pm" && TimeAtEnd().IsMatch(sb.ToString())) { sb.Append(word.ToUpperInvariant()); continue; }
             if (Months.TryGetValue(word, out var month)) sb.Append(' ').Append(CultureInfo.InvariantCulture.DateTimeFormat.AbbreviatedMonthNames[month - 1]).Append(' ');
             else if (Weekdays.Contains(word) || Connectors.Contains(word)) sb.Append(' ');
-            else if (word is "am" or "pm" or "a.m" or "p.m") sb.Append(word.Replace(".", "").ToUpperInvariant());
             else sb.Append(words[k].Value);
         }
         s = sb.ToString();
@@ -153,6 +155,12 @@ public static partial class Dates
 
     [GeneratedRegex(@"[\p{L}][\p{L}\-]*\.?")]
     private static partial Regex Word();
+
+    [GeneratedRegex(@"\b([aApP])\.\s?[mM]\.")]
+    private static partial Regex DottedMeridiem();
+
+    [GeneratedRegex(@"\d{1,2}(:\d{2}){1,2}\s*$")]
+    private static partial Regex TimeAtEnd();
 
     [GeneratedRegex(@"\b(\d{1,2})\.\s+(\d{1,2})\.\s+(\d{2,4})\.?")]
     private static partial Regex DottedSpaced();

@@ -15,6 +15,7 @@ public static class FeedCommand
 {
     private static readonly string[] Kinds = ["rss", "atom", "jsonfeed", "page", "sitemap", "federal-register"];
 
+    /// <summary>The verb: reads FILE or URL, prints items on stdout (text, or JSON lines), warnings and the reason for exit 1 on stderr.</summary>
     public static Command Build()
     {
         var input = new Argument<string>("input") { Description = "A feed file, or an http(s) URL to fetch" };
@@ -51,11 +52,11 @@ public static class FeedCommand
                 var given = ParseKind(parse.GetValue(kind));
                 var page = await fetcher.FetchAsync(web, new FetchRequest { CheckRobots = given is SourceKind.Page or SourceKind.Sitemap }, ct);
                 if (!page.IsSuccess) return await FailAsync(stderr, $"{web}: {page.Error}");
-                var source = Definition(page.FinalUrl, given ?? FeedParser.DetectKind(page.Text), linkSelector);
+                var source = Definition(page.FinalUrl, given ?? FeedParser.DetectKind(FeedParser.DecodeListing(page.Body, page.Charset, page.MediaType, out _) ?? ""), linkSelector);
                 if (source is null) return await FailAsync(stderr, $"{web}: not a feed, sitemap or listing that PolicyWatch reads");
                 result = FeedParser.Parse(source, page.Body, page.Charset, page.MediaType, page.FinalUrl);
                 if (result.Error is null && result.ChildSitemaps.Count > 0)
-                    result = await SourcePoller.ReadChildSitemapsAsync(fetcher, source, result, new IngestOptions().MaxChildSitemaps, ct);
+                    result = await SourcePoller.ReadChildSitemapsAsync(fetcher, source, result, runtime.Configuration.GetValue("Ingest:MaxChildSitemaps", new IngestOptions().MaxChildSitemaps), ct);
             }
             else
             {
@@ -102,12 +103,7 @@ public static class FeedCommand
         "sitemap" => SourceKind.Sitemap, "federal-register" => SourceKind.FederalRegister, _ => SourceKind.Rss,
     };
 
-    private static SourceKind? DetectKind(byte[] bytes)
-    {
-        // enough of the start to see the root element, even of a gzipped sitemap
-        var head = bytes.Length >= 2 && bytes[0] == 0x1F && bytes[1] == 0x8B ? null : bytes.AsSpan(0, Math.Min(bytes.Length, 16384)).ToArray();
-        return head is null ? SourceKind.Sitemap : FeedParser.DetectKind(TextDecoding.Decode(head));
-    }
+    private static SourceKind? DetectKind(byte[] bytes) => FeedParser.DecodeListing(bytes, null, null, out _) is { } text ? FeedParser.DetectKind(text) : null;
 
     private static SourceDefinition? Definition(Uri url, SourceKind? kind, string? linkSelector)
     {

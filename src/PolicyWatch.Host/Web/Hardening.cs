@@ -9,7 +9,8 @@ namespace PolicyWatch.Host.Web;
 public sealed class WebOptions
 {
     /// <summary>
-    /// Addresses of reverse proxies whose X-Forwarded-For/-Proto/-Host headers are believed (loopback always is):
+    /// Addresses of reverse proxies whose X-Forwarded-For/-Proto/-Host headers are believed (loopback always is; set
+    /// AllowedHosts to the public host names when a proxy forwards the host):
     /// behind an HTTPS proxy the session cookie is then marked Secure. Empty: only a proxy on this machine.
     /// </summary>
     public List<string> KnownProxies { get; set; } = [];
@@ -20,7 +21,8 @@ public sealed class WebOptions
 /// <summary>
 /// The web app's one layer against hostile requests, in front of every page and API call: response headers that
 /// forbid framing and sniffing (CSP, X-Content-Type-Options, frame-ancestors), forwarded headers only from trusted
-/// proxies, text with NUL or other control characters refused with 400 wherever it arrives (query, form, route),
+/// proxies, NUL or other control characters in the query or path refused with 400 (in forms and JSON bodies the
+/// database refuses them, answered 400 below),
 /// cross-site writes to the cookie-authenticated API refused (foreign Origin, or no anti-forgery token), and database
 /// errors caused by a request's values turned into 400 answers rather than 500s.
 /// </summary>
@@ -28,12 +30,17 @@ public static class Hardening
 {
     public const string AntiforgeryHeader = "X-CSRF-TOKEN";
 
+    /// <summary>
+    /// Registers forwarded-header trust (section <c>Web</c>), the anti-forgery header and the database error answers.
+    /// Throws <see cref="ConfigurationException"/> for a proxy address or network that does not parse.
+    /// </summary>
     public static IServiceCollection AddPolicyWatchHardening(this IServiceCollection services, IConfiguration configuration)
     {
         var options = configuration.GetSection("Web").Get<WebOptions>() ?? new WebOptions();
         services.Configure<ForwardedHeadersOptions>(o =>
         {
-            o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            // only from the trusted proxies below; the host then is the public one the browser's Origin names
+            o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost;
             foreach (var p in options.KnownProxies)
                 if (System.Net.IPAddress.TryParse(p, out var ip)) o.KnownProxies.Add(ip);
                 else throw new ConfigurationException($"Web:KnownProxies: '{p}' is not an IP address");
@@ -46,6 +53,7 @@ public static class Hardening
         return services;
     }
 
+    /// <summary>Forwarded headers, security response headers and the control-character check, before anything else reads the request.</summary>
     public static WebApplication UsePolicyWatchHardening(this WebApplication app)
     {
         app.UseForwardedHeaders();
@@ -132,8 +140,8 @@ public static class Hardening
 
     /// <summary>
     /// The one place database errors become answers: a value the database refuses (NUL in text, a date or number out
-    /// of range, text too long, a malformed search expression) is the request's fault, so 400; a conflict is 409.
-    /// Anything else stays a 500, logged by the framework.
+    /// of range, text too long, an expression too complex) is the request's fault, so 400; a unique or foreign-key
+    /// conflict is 409. Anything else stays a 500, logged by the framework.
     /// </summary>
     private sealed class DatabaseInputErrors(ILogger<DatabaseInputErrors> log) : IExceptionHandler
     {
@@ -144,8 +152,8 @@ public static class Hardening
             {
                 { } s when s.StartsWith("22", StringComparison.Ordinal) => StatusCodes.Status400BadRequest, // data exception
                 "54001" => StatusCodes.Status400BadRequest, // statement too complex
-                { } s when s.StartsWith("23", StringComparison.Ordinal) => StatusCodes.Status409Conflict,
-                _ => exception is ArgumentOutOfRangeException or FormatException or OverflowException ? StatusCodes.Status400BadRequest : 0,
+                "23505" or "23503" => StatusCodes.Status409Conflict, // unique or foreign key: the request met stored data
+                _ => 0, // anything else is ours to fix: a 500, logged with its stack
             };
             if (status == 0) return false;
             log.LogWarning("Request {Path} refused with {Status}: {Error}", context.Request.Path, status, LogText.Safe(postgres?.MessageText ?? exception.Message, 200));

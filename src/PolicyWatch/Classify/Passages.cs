@@ -20,6 +20,11 @@ public static class Passages
     /// <summary>At most this many passages per article (an essay of 30,000 characters has about 30).</summary>
     public const int MaxPassages = 40;
 
+    /// <summary>
+    /// The passages of <paramref name="body"/> in order, offsets in UTF-16 code units; only the first
+    /// <paramref name="maxChars"/> characters are read and at most <see cref="MaxPassages"/> passages returned (the rest
+    /// of a very long text is judged by the whole-article score alone). Empty for an empty body.
+    /// </summary>
     public static IReadOnlyList<Passage> Split(string body, int maxChars = TextFeaturizer.MaxBodyChars * 2)
     {
         var result = new List<Passage>();

@@ -70,7 +70,8 @@ public sealed class TopicModel
     public IReadOnlyList<TopicPrediction> Predict(SparseVector whole, string body)
     {
         var passages = Passages.Split(body);
-        var vectors = passages.Count <= 1 ? [] : passages.Select(p => Featurizer.Transform("", p.Text(body))).ToList();
+        // only substantial passages count: a short one is a passing mention by the taxonomy's rule
+        var vectors = passages.Count <= 1 ? [] : passages.Select(p => p.Words >= Passages.MinWords ? Featurizer.Transform("", p.Text(body)) : (SparseVector?)null).ToList();
         var result = new List<TopicPrediction>(Labels.Count);
         foreach (var label in Labels)
         {
@@ -79,13 +80,16 @@ public sealed class TopicModel
             var at = -1;
             for (var k = 0; k < vectors.Count; k++)
             {
-                var p = label.Probability(vectors[k]);
+                if (vectors[k] is not { } v) continue;
+                var p = label.Probability(v);
                 if (p > best) { best = p; at = k; }
             }
             if (passages.Count == 1) { best = doc; at = 0; } // the body is one passage: the whole article speaks for it
-            var tagged = doc >= label.Threshold || at >= 0 && passages[at].Words >= Passages.MinWords && best >= label.PassageThreshold;
+            var tagged = doc >= label.Threshold || at >= 0 && best >= label.PassageThreshold;
+            // evidence is a passage that is on the topic by itself, never the least bad of unrelated ones
+            var evidence = at >= 0 && best >= label.Threshold ? passages[at] : (Passage?)null;
             result.Add(new TopicPrediction(label.Label, Math.Max(doc, passages.Count == 1 ? doc : best), tagged, doc, best,
-                at >= 0 ? passages[at].Start : null, at >= 0 ? passages[at].End : null));
+                evidence?.Start, evidence?.End));
         }
         return result;
     }

@@ -19,6 +19,12 @@ public sealed class DigestSender(Store store, DigestMailer mailer, DigestOptions
 {
     public static string MessageId(long subscriberId, DateOnly day) => $"digest-{subscriberId}-{day:yyyyMMdd}@policywatch";
 
+    /// <summary>
+    /// The digest of <paramref name="s"/> for the local <paramref name="day"/>: topic sections of the articles stored in
+    /// the period not carried by another of their digests, then saved-search sections. Throws
+    /// <see cref="ConfigurationException"/> without a signing key and <see cref="TimeZoneNotFoundException"/> for an
+    /// unknown zone.
+    /// </summary>
     public async Task<DigestModel> BuildAsync(Subscriber s, DateOnly day, CancellationToken ct)
     {
         var zone = TimeZoneInfo.FindSystemTimeZoneById(s.TimeZone);
@@ -31,7 +37,8 @@ public sealed class DigestSender(Store store, DigestMailer mailer, DigestOptions
         {
             // periods are on the time an article was stored, so one published before the last send but found after it
             // comes in this digest; the lookback catches tags added late (a first digest covers its period only)
-            var since = start - options.Lookback;
+            // the lookback starts once this subscriber's digests record what they carry (not on the first one after an upgrade)
+            var since = await store.HasDigestItemsAsync(s.Id, ct) ? start - options.Lookback : start;
             var subscribed = new DateTimeOffset(DateTime.SpecifyKind(s.CreatedAt, DateTimeKind.Utc));
             if (s.CreatedAt != default && subscribed > since)
                 since = subscribed < start ? subscribed : start;
@@ -145,7 +152,17 @@ public sealed class DigestSender(Store store, DigestMailer mailer, DigestOptions
         var claim = await store.ClaimDeliveryAsync(subscriberId, day, TimeSpan.FromMinutes(10), ct);
         if (claim is null) return DigestOutcome.AlreadyHandled;
 
-        var digest = await BuildAsync(subscriber, day, ct);
+        DigestModel digest;
+        try
+        {
+            digest = await BuildAsync(subscriber, day, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // free the claim at once, so the job's retry builds it again rather than finding it taken
+            await store.ReleaseDeliveryAsync(subscriberId, day, $"building failed: {e.Message}", CancellationToken.None);
+            throw;
+        }
         if (digest.IsEmpty && !subscriber.SendEmpty)
         {
             await store.FinishDeliveryAsync(subscriberId, day, "skipped", 0, null, null, digest.PeriodStart, digest.PeriodEnd, ct);
@@ -156,8 +173,8 @@ public sealed class DigestSender(Store store, DigestMailer mailer, DigestOptions
         switch (outcome)
         {
             case SendOutcome.Sent:
-                await store.RecordDigestItemsAsync(subscriberId, day, digest.ArticleIds, CancellationToken.None);
-                await store.FinishDeliveryAsync(subscriberId, day, "sent", digest.Total, messageId, null, digest.PeriodStart, digest.PeriodEnd, CancellationToken.None);
+                await DbRetry.RunAsync(() => store.FinishSentDeliveryAsync(subscriberId, day, digest.Total, messageId, digest.PeriodStart, digest.PeriodEnd,
+                    digest.ArticleIds, CancellationToken.None), CancellationToken.None);
                 log.LogInformation("Sent digest {Day} to subscriber {SubscriberId} ({Articles} articles)", day, subscriberId, digest.Total);
                 return DigestOutcome.Sent;
             case SendOutcome.PermanentFailure:

@@ -30,6 +30,8 @@ internal static partial class ContentExtractor
     {
         var body = doc.Body;
         if (body is null) return ("", "none");
+        // the standfirst often sits in the article's header, outside the body container: read it before cleaning
+        var lead = Lead(body);
         Clean(body);
         var stats = new TextStats(body);
 
@@ -50,11 +52,44 @@ internal static partial class ContentExtractor
                      .Concat(sized.OrderByDescending(c => c.Size)))
         {
             var text = Render(nodes, title);
-            if (text.Length >= 200) return (text, method);
+            if (text.Length >= 200) return (WithLead(text, lead), method);
         }
         var fallback = Render(body.QuerySelectorAll("p").Where(p => Text.Collapse(p.TextContent).Length >= 60).ToList(), title);
         var best = sized.Count == 0 ? ("", "none") : sized.OrderByDescending(c => c.Size).Select(c => (Render(c.Nodes, title), c.Method)).First();
         return best.Item1.Length >= fallback.Length ? best : (fallback, "paragraphs");
+    }
+
+    /// <summary>
+    /// The article's standfirst (lead, intro, teaser, chapô, bajada…): the first such block after the headline, of
+    /// sentence length and few links, outside navigation and figures; null when the page has none.
+    /// </summary>
+    private static string? Lead(IElement body)
+    {
+        var h1 = body.QuerySelector("h1");
+        foreach (var e in body.QuerySelectorAll("p, div, span, section, h2"))
+        {
+            var hints = ClassAndId(e);
+            if ((hints.Length == 0 || !LeadClass().IsMatch(hints)) && e.GetAttribute("itemprop") != "description") continue;
+            if (h1 is not null && !h1.CompareDocumentPosition(e).HasFlag(DocumentPositions.Following)) continue;
+            if (e.Closest("nav, aside, footer, figure, figcaption, li, [class*=comment i], [class*=teaser-list i], [class*=related i]") is not null) continue;
+            var boilerplate = false;
+            for (var x = e; x is not null && x.LocalName != "body" && !boilerplate; x = x.ParentElement)
+                boilerplate = ClassAndId(x) is { Length: > 0 } h && (IsNegative(h) || h.Contains("author", StringComparison.OrdinalIgnoreCase));
+            if (boilerplate) continue;
+            var text = Text.Collapse(e.TextContent);
+            if (text.Length is < 60 or > 800 || text.Contains('©') || PromoText().IsMatch(text)) continue;
+            var links = e.QuerySelectorAll("a").Sum(a => a.TextContent.Length);
+            if (links > text.Length * 0.3) continue;
+            return text;
+        }
+        return null;
+    }
+
+    private static string WithLead(string body, string? lead)
+    {
+        if (lead is null) return body;
+        var probe = lead.Length > 60 ? lead[..60] : lead;
+        return body.Contains(probe, StringComparison.Ordinal) ? body : lead + "\n\n" + body;
     }
 
     /// <summary>Removes what is never article text: scripts, navigation, forms, hidden and boilerplate-classed elements.</summary>
@@ -104,11 +139,10 @@ internal static partial class ContentExtractor
         }
         // the same hint on many elements that together hold most of the text (every paragraph classed "gdpr-Paragraph")
         // is the template's naming, not boilerplate: that text stays
-        foreach (var group in remove.GroupBy(e => e.GetAttribute("class") ?? e.Id ?? "").Where(g => g.Count() > 1).ToList())
-        {
-            var text = group.Sum(e => stats.Text(e));
-            if (text > total / 2 && text > 200) remove.RemoveAll(e => group.Contains(e));
-        }
+        var kept = new HashSet<IElement>();
+        foreach (var group in remove.GroupBy(e => e.GetAttribute("class") ?? e.Id ?? "").Where(g => g.Count() > 1))
+            if (group.Sum(e => stats.Text(e)) is var text && text > total / 2 && text > 200) kept.UnionWith(group);
+        if (kept.Count > 0) remove.RemoveAll(kept.Contains);
         foreach (var e in remove) e.Remove();
 
         foreach (var header in root.QuerySelectorAll("header").ToList())
@@ -354,10 +388,16 @@ internal static partial class ContentExtractor
 
         var sb = new StringBuilder();
         var normalizedTitle = title is null ? null : Text.Collapse(title);
+        var inRelatedList = false;
         foreach (var b in blocks)
         {
             var text = TrimLines(b.Text.ToString());
             if (text.Length == 0) continue;
+            // "Mehr zum Thema", "Lire aussi": the heading and the short link titles under it are not the article
+            if (text.Length < 80 && RelatedHeading().IsMatch(text)) { inRelatedList = true; continue; }
+            if (inRelatedList && text.Length < 160) continue;
+            inRelatedList = false;
+            if (text.Length < 200 && PromoLine().IsMatch(text)) continue;
             // the headline is metadata, not body: a leading h1, or a leading block that repeats the title
             if (sb.Length == 0 && (b.Tag == "h1" || (normalizedTitle is not null && string.Equals(text, normalizedTitle, StringComparison.OrdinalIgnoreCase)))) continue;
             var density = b.LinkChars / (double)Math.Max(1, b.Text.Length);
@@ -472,6 +512,20 @@ internal static partial class ContentExtractor
 
     [GeneratedRegex(@"^(comments?|disqus|share|sharing|social|sociable|related|recommend(ed|ations)?|newsletter|subscribe|subscription|signup|sign-up|promo|advert(isement)?|ads?|adslot|ad-slot|sponsor(ed)?|cookie|consent|gdpr|banner|sidebar|breadcrumbs?|pagination|pager|popup|modal|overlay|paywall|tags?|taglist|author-bio|bio|toolbar|menu|masthead|skip|print|most-popular|popular|trending|outbrain|taboola|footer|header|nav|navbar|navigation|widget|widgets|read-more|also-read|more-stories|caption|credits?|byline|dateline|meta|timestamp|rating|reactions|follow|donate|cta|jump-link)$")]
     private static partial Regex NegativeWord();
+
+    [GeneratedRegex(@"(^|[\s_-])(lead|leadtext|lede|intro|introtext|article-intro|teaser-text|standfirst|chapo|chapeau|excerpt|bajada|texto-bajada|subline|deck|dek|abstract|leader|summary|article-summary|kicker-text|vorspann)($|[\s_-])", RegexOptions.IgnoreCase)]
+    private static partial Regex LeadClass();
+
+    // headings of read-more lists in our languages
+    [GeneratedRegex(@"^(mehr zum thema|lesen sie auch|lesen sie mehr|auch interessant|das könnte sie auch interessieren|das könnte dich auch interessieren|weitere artikel|weitere beiträge|ähnliche beiträge|ähnliche artikel|empfohlene beiträge|verwandte artikel|schon gelesen\??|related( articles| stories| posts| content)?|read more|more on this( story| topic)?|you may also like|you might also like|recommended( for you)?|lire aussi|à lire aussi|a lire aussi|à découvrir|sur le même sujet|lea también|temas relacionados|noticias relacionadas|leggi anche|articoli correlati|czytaj (też|także)|zobacz (też|także)|lees ook|gerelateerde artikelen)\s*:?$", RegexOptions.IgnoreCase)]
+    private static partial Regex RelatedHeading();
+
+    // short promotional or credit lines inside an article body, in our languages
+    [GeneratedRegex(@"^(jetzt (abonnieren|anmelden|bestellen)|newsletter( abonnieren)?|abonnieren sie|unterstützen sie|anzeige$|werbung$|alle angaben ohne gewähr|quelle:|fotos?:|bildquelle:?|beitragsbild|titelbild|crédits? photos?|síguenos|hazte (miembro|socio)|suscríbete|abonnez-vous|inscrivez-vous|iscriviti|subscribe (now|to|for)|sign up (now|for|to)|follow us|share this (article|story)|teilen:|tags?:|schlagwörter:?|kategorie:|category\s*:|valora esta noticia|dieser artikel erschien)", RegexOptions.IgnoreCase)]
+    private static partial Regex PromoLine();
+
+    [GeneratedRegex(@"subscribe|sign up|newsletter|by email|per e-?mail|abonnieren|anmelden|inscri", RegexOptions.IgnoreCase)]
+    private static partial Regex PromoText();
 
     [GeneratedRegex(@"javascript|enable|browser|aktivieren", RegexOptions.IgnoreCase)]
     private static partial Regex JavaScriptNotice();

@@ -46,10 +46,13 @@ internal static partial class MetadataReader
             headline, Text.Collapse(doc.Title ?? ""), siteName, doc, out var titleSource);
         if (title is not null) sources["title"] = titleSource;
 
-        var (authors, authorSource) = Authors(doc, ld, metas, headline?.Element, siteName, url);
+        // where the article starts: its headline, else the first heading that carries the title
+        var anchor = headline?.Element ?? TitleHeading(doc, title);
+        var (authors, authorSource) = Authors(doc, ld, metas, anchor, siteName, url);
         if (authors.Count > 0) sources["authors"] = authorSource;
 
-        var (published, publishedSource) = PublishedDate(doc, ld, Meta, headline?.Element, url, language);
+        var (published, publishedSource) = PublishedDate(doc, ld, Meta, anchor, url, language);
+        published = InPageTimeZone(published, publishedSource, language, () => VisibleDate(doc, anchor, language));
         if (published is not null) sources["published"] = publishedSource;
         var modified = Dates.Parse(ld.String(ld.Article, "dateModified"))
             ?? FirstDate(Meta, "article:modified_time", "og:updated_time", "dcterms.modified", "last-modified", "article.updated");
@@ -80,6 +83,40 @@ internal static partial class MetadataReader
     }
 
     // ---------------------------------------------------------------- title
+
+    /// <summary>The first h2–h4 whose words the title shares (pages whose headline is not an h1).</summary>
+    private static IElement? TitleHeading(IHtmlDocument doc, string? title) =>
+        title is null ? null : doc.QuerySelectorAll("h2, h3, h4").FirstOrDefault(h => !InChrome(h) && Overlap(Text.Collapse(h.TextContent), title) >= 0.5);
+
+    private static readonly Dictionary<string, string> LanguageZones = new()
+    {
+        ["de"] = "Europe/Berlin", ["fr"] = "Europe/Paris", ["it"] = "Europe/Rome", ["nl"] = "Europe/Amsterdam", ["pl"] = "Europe/Warsaw",
+        ["cs"] = "Europe/Prague", ["da"] = "Europe/Copenhagen", ["sv"] = "Europe/Stockholm", ["fi"] = "Europe/Helsinki", ["ja"] = "Asia/Tokyo",
+        ["zh"] = "Asia/Shanghai", ["ko"] = "Asia/Seoul", ["tr"] = "Europe/Istanbul", ["ru"] = "Europe/Moscow", ["uk"] = "Europe/Kyiv",
+    };
+
+    /// <summary>
+    /// A machine date given in UTC falls on the calendar day its readers saw: the day the page itself shows near the
+    /// headline when that is one day off, else the day in the time zone of the page's language where one zone
+    /// dominates (German pages: Europe/Berlin). The instant never changes, only the offset it is written with.
+    /// </summary>
+    private static DateTimeOffset? InPageTimeZone(DateTimeOffset? date, MetadataSource source, string? language, Func<DateTimeOffset?> shownOnPage)
+    {
+        if (date is not { } d || d.Offset != TimeSpan.Zero || source.Source is "visible-text" or "url") return date;
+        if (shownOnPage() is { } s && Math.Abs((s.Date - d.Date).TotalDays) == 1)
+        {
+            // the smallest whole-hour offset that puts the instant on the shown day
+            for (var hours = 1; hours <= 14; hours++)
+                foreach (var offset in new[] { TimeSpan.FromHours(-hours), TimeSpan.FromHours(hours) })
+                    if (offset >= TimeSpan.FromHours(-12) && d.ToOffset(offset).Date == s.Date) return d.ToOffset(offset);
+        }
+        if (language is not null && LanguageZones.TryGetValue(language, out var zoneId))
+        {
+            try { return TimeZoneInfo.ConvertTime(d, TimeZoneInfo.FindSystemTimeZoneById(zoneId)); }
+            catch (TimeZoneNotFoundException) { }
+        }
+        return date;
+    }
 
     /// <summary>The visible headline: the first content &lt;h1&gt; that is not the site's logo, without its kicker.</summary>
     internal sealed record HeadlineInfo(IElement Element, string Text);
@@ -114,7 +151,7 @@ internal static partial class MetadataReader
         foreach (var node in clone.GetDescendants())
             if (node is IText t) sb.Append(t.Data);
             else if (node is IElement { LocalName: "br" }) sb.Append(' ');
-        return Text.Collapse(sb.ToString());
+        return Text.Collapse(sb.ToString()).TrimStart(':', '|', '•', '·', '–', '-', ' ');
     }
 
     /// <summary>
@@ -184,7 +221,8 @@ internal static partial class MetadataReader
             var tail = title[(i + sep.Length)..].Trim();
             var tailIsSite = siteName is not null && (tail.Contains(siteName, StringComparison.OrdinalIgnoreCase) || siteName.Contains(tail, StringComparison.OrdinalIgnoreCase));
             // a short, capitalised tail is a site or section name; anything else is part of the headline
-            var nameLike = tail.Split(' ').Length <= 4 && tail.Split(' ').All(w => w.Length > 0 && (char.IsUpper(w[0]) || char.IsDigit(w[0]) || w is "of" or "the" or "and" or "&"));
+            var nameLike = tail.Split(' ').Length <= 4 && tail.Split(' ').All(w => w.Length > 0 && (char.IsUpper(w[0]) || char.IsDigit(w[0]) || w is "of" or "the" or "and" or "&"
+                                                                                           || w.Length > 1 && w[0] == '(' && char.IsUpper(w[1])));
             if (tailIsSite || (nameLike && sep is not " : " && head.Split(' ').Length >= 3 && tail.Length < head.Length))
                 return StripSiteSuffix(head, siteName);
             var j = title.IndexOf(sep, StringComparison.Ordinal);
@@ -247,6 +285,7 @@ internal static partial class MetadataReader
             if (InChrome(node) || AuthorBoxOrComment(node)) continue;
             var inner = node.QuerySelector("[itemprop=name], .fn, .name, a") ?? node;
             var text = Text.Collapse(inner.TextContent);
+            if (inner != node && !LooksLikeName(text, structured: false)) text = Text.Collapse(node.TextContent);
             if (text.Length is < 2 or > 120) text = Text.Collapse(node.TextContent);
             if (text.Length is < 2 or > 160) continue;
             var names = SplitAuthors(text, structured: false);
@@ -281,7 +320,9 @@ internal static partial class MetadataReader
         text = DatedBy().Replace(text, "");
         for (var i = 0; i < 3; i++) text = BylinePrefix().Replace(text, "");
         text = BylineSuffix().Replace(text, "");
+        if (PhotoCredit().IsMatch(text)) return [];
         var parts = AuthorSeparators().Split(text)
+            .Select(p => TrailingWeekday().Replace(p.Trim(), ""))
             .Select(p => p.Trim(' ', ',', ';', '"', '\'', '„', '“', '”', '|', '-', '–', '·'))
             .Select(p => p.EndsWith('.') && !Initial().IsMatch(p) ? p.TrimEnd('.') : p)
             .Where(p => LooksLikeName(p, structured))
@@ -348,27 +389,35 @@ internal static partial class MetadataReader
     private static DateTimeOffset? VisibleDate(IHtmlDocument doc, IElement? headline, string? language)
     {
         DateTimeOffset? first = null;
-        foreach (var (text, hinted) in TextNearWithHints(doc, headline, before: 15, after: 40))
+        foreach (var (text, hinted) in TextNearWithHints(doc, headline, before: 15, after: 60))
         {
-            if (text.Length > 160 || UpdatedLabel().IsMatch(text)) continue;
-            var m = VisibleDateToken().Match(text);
-            if (!m.Success) continue;
-            var token = m.Value;
-            // numbers with slashes are day-first outside English
-            if (language is not null and not "en" && SlashDate().Match(token) is { Success: true } s)
-                token = $"{s.Groups[3].Value}-{s.Groups[2].Value.PadLeft(2, '0')}-{s.Groups[1].Value.PadLeft(2, '0')}";
-            if (Dates.Parse(token) is not { } d) continue;
+            if (DateIn(text, language) is not { } d) continue;
             if (hinted || PublishedLabel().IsMatch(text)) return d;
             first ??= d;
         }
+        // a labelled date anywhere in the page's own text ("Veröffentlicht am 16.08.2019", "Erschienen am: 01.11.2023")
+        foreach (var (text, _) in TextNearWithHints(doc, null, before: 0, after: 3000, PublishedLabel().IsMatch))
+            if (DateIn(text, language) is { } labelled) return labelled;
         return first;
+    }
+
+    private static DateTimeOffset? DateIn(string text, string? language)
+    {
+        if (text.Length > 160 || UpdatedLabel().IsMatch(text)) return null;
+        var m = VisibleDateToken().Match(text);
+        if (!m.Success) return null;
+        var token = m.Value;
+        // numbers with slashes are day-first outside English
+        if (language is not null and not "en" && SlashDate().Match(token) is { Success: true } s)
+            token = $"{s.Groups[3].Value}-{s.Groups[2].Value.PadLeft(2, '0')}-{s.Groups[1].Value.PadLeft(2, '0')}";
+        return Dates.Parse(token);
     }
 
     private static IEnumerable<string> TextNear(IHtmlDocument doc, IElement? headline, int before, int after) =>
         TextNearWithHints(doc, headline, before, after).Select(t => t.Text);
 
     /// <summary>Text nodes around the headline in document order (outside navigation, comments and sidebars), each with whether its element is date- or byline-classed.</summary>
-    private static IEnumerable<(string Text, bool Hinted)> TextNearWithHints(IHtmlDocument doc, IElement? headline, int before, int after)
+    private static IEnumerable<(string Text, bool Hinted)> TextNearWithHints(IHtmlDocument doc, IElement? headline, int before, int after, Func<string, bool>? only = null)
     {
         if (doc.Body is null) yield break;
         var texts = new List<(IText Node, string Text)>();
@@ -387,6 +436,7 @@ internal static partial class MetadataReader
         var to = anchor < 0 ? Math.Min(texts.Count, after) : Math.Min(texts.Count, anchor + after);
         for (var i = from; i < to; i++)
         {
+            if (only is not null && !only(texts[i].Text)) continue; // cheap text test before the tree walks
             var parent = texts[i].Node.ParentElement!;
             if (InChrome(parent) || AuthorBoxOrComment(parent)) continue;
             var hinted = parent.Closest("[class*=date i], [class*=datum i], [class*=time i], [class*=publish i], [class*=posted i], [class*=meta i], [class*=byline i], [class*=dateline i], [id*=date i]") is not null;
@@ -402,7 +452,8 @@ internal static partial class MetadataReader
             if (x.LocalName is "nav" or "aside") return true;
             if (x.LocalName == "footer" && x.Closest("article") is null) return true; // an article's own footer holds its byline
             foreach (var token in ClassAndId(x).Split(' ', StringSplitOptions.RemoveEmptyEntries))
-                if (ChromeClass().IsMatch(token)) return true;
+                // a wrapper named "navigation-container" around the whole page holds the article too: not the frame
+                if (ChromeClass().IsMatch(token) && x.QuerySelector("article, main, [role=main], [itemprop=articleBody]") is null) return true;
         }
         return false;
     }
@@ -579,6 +630,12 @@ internal static partial class MetadataReader
     [GeneratedRegex(@"\w+")]
     private static partial Regex WordRegex();
 
+    [GeneratedRegex(@"^\s*(fotos?|photos?|bild(er)?|image|quelle|source|credit|©|\(c\))\s*[:©]|^\s*©", RegexOptions.IgnoreCase)]
+    private static partial Regex PhotoCredit();
+
+    [GeneratedRegex(@"\s+(mo|di|mi|do|fr|sa|so|mon|tue|wed|thu|fri|sat|sun|lun|mar|mer|jeu|ven|sam|dim)\.?$", RegexOptions.IgnoreCase)]
+    private static partial Regex TrailingWeekday();
+
     [GeneratedRegex(@"^\d{1,2}\.\d{1,2}\.\d{2,4}\s*[-–|:]\s+")]
     private static partial Regex LeadingDate();
 
@@ -601,7 +658,7 @@ internal static partial class MetadataReader
     [GeneratedRegex(@"written by|geschrieben von|verfasst von|escrito por|écrit par|autor", RegexOptions.IgnoreCase)]
     private static partial Regex WrittenBy();
 
-    [GeneratedRegex(@"^\s*(?:(?:by|written by|words by|posted by|story by|text|von|vom|par|por|di|door|autor(?:in|en)?|auteur|erstellt von|geschrieben von|verfasst von|view all posts by|all posts by|alle artikel von|alle beiträge von|zeige alle beiträge von|artikel von|beitrag von|blog beitrag von|more by|articles by|escrito por|publicado por|écrit par)(?:\s*:\s*|\s+)|(?:責任編輯|责任编辑|編輯|编辑|作者|记者|記者)\s*[:：]\s*)", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"^\s*(?:(?:by|written by|words by|posted by|story by|text|von|vom|par|por|di|door|autor(?:in|en)?|auteur|erstellt von|geschrieben von|verfasst von|view all posts by|all posts by|alle artikel von|alle beiträge von|zeige alle beiträge von|artikel von|beitrag von|blog beitrag von|more by|articles by|escrito por|publicado por|écrit par)(?:\s*:\s*|\s+)|geschrieben von(?=\p{Lu})|[\p{L}-]+-(?:experte|expertin|autor|autorin|redakteur|redakteurin)\s+|(?:責任編輯|责任编辑|編輯|编辑|作者|记者|記者)\s*[:：]\s*)", RegexOptions.IgnoreCase)]
     private static partial Regex BylinePrefix();
 
     [GeneratedRegex(@"(?:\s+|\s*[|,·•–-]\s*)(?:updated|published|posted|aktualisiert|veröffentlicht|publiziert|am|on|le|el|il)\b.*$|\s+\d{1,2}\s+(hours?|minutes?|days?)\s+ago.*$|\s*[|·•]\s*\d.*$|\s*,\s*\d{1,2}[./]\d{1,2}[./]\d{2,4}.*$|\s+(twitter|facebook|linkedin|instagram|e-?mail|mail|rss|x\.com|mastodon|bluesky)(\s.*)?$", RegexOptions.IgnoreCase)]
@@ -613,7 +670,7 @@ internal static partial class MetadataReader
     [GeneratedRegex(@"(\b\p{Lu}\.|\bJr\.|\bSr\.)$")]
     private static partial Regex Initial();
 
-    [GeneratedRegex(@"^(by|staff|admin|administrator|editor|anonymous|unknown|guest|share|follow|more|posts?|beitrag|archiv\b.*|anzeigen|read more|view profile|home|menu|search|login|sign in|comments?|\d+ comments?|publiziert|veröffentlicht|published|posted|updated|aktualisiert|agencies|agency|wordpressadmin|webmaster|redaktion intern)$", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"^(by|staff|admin|administrator|editor|anonymous|unknown|guest|share|follow|more|posts?|beitrag|archiv\b.*|anzeigen|read more|view profile|home|menu|search|login|sign in|comments?|\d+ comments?|publiziert|veröffentlicht|published|posted|updated|aktualisiert|agencies|agency|wordpressadmin|webmaster|redaktion intern|zuletzt geändert|datum|por|par|von|pub med|.{1,30}:)$", RegexOptions.IgnoreCase)]
     private static partial Regex NotAName();
 
     [GeneratedRegex(@"\b(GmbH|designed by|drupal|wordpress|theme|powered by|all rights reserved|copyright)\b|^https?:|\.(com|de|org|net|ch|at|es|cl|fr|it|pl)\b", RegexOptions.IgnoreCase)]

@@ -22,8 +22,16 @@ public static class FeedParser
     /// Reads fetched bytes: gzip recognised by its magic bytes (servers send <c>.xml.gz</c> sitemaps without a
     /// Content-Encoding), then decoded as <see cref="Fetch.TextDecoding.Decode"/> does, then <see cref="Parse(SourceDefinition, string, Uri)"/>.
     /// </summary>
-    public static FeedParseResult Parse(SourceDefinition source, byte[] body, string? charset, string? mediaType, Uri baseUrl)
+    public static FeedParseResult Parse(SourceDefinition source, byte[] body, string? charset, string? mediaType, Uri baseUrl) =>
+        DecodeListing(body, charset, mediaType, out var error) is { } text ? Parse(source, text, baseUrl) : FeedParseResult.Failed(error!);
+
+    /// <summary>
+    /// The text of fetched listing bytes: gzip inflated when the bytes say so (at most <see cref="MaxInflatedBytes"/>),
+    /// then decoded as <see cref="Fetch.TextDecoding.Decode"/> does. Null, with the reason, for damaged gzip data.
+    /// </summary>
+    public static string? DecodeListing(byte[] body, string? charset, string? mediaType, out string? error)
     {
+        error = null;
         if (body.Length >= 2 && body[0] == 0x1F && body[1] == 0x8B)
         {
             try
@@ -33,10 +41,11 @@ public static class FeedParser
             }
             catch (Exception e) when (e is InvalidDataException or IOException)
             {
-                return FeedParseResult.Failed($"unreadable gzip data: {Short(e.Message)}");
+                error = $"unreadable gzip data: {Short(e.Message)}";
+                return null;
             }
         }
-        return Parse(source, Fetch.TextDecoding.Decode(body, charset, mediaType), baseUrl);
+        return Fetch.TextDecoding.Decode(body, charset, mediaType);
     }
 
     /// <summary>Reads listing text of the source's kind; relative links resolve against <paramref name="baseUrl"/>.</summary>

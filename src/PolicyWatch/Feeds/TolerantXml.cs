@@ -77,7 +77,10 @@ public static class TolerantXml
         private readonly SortedSet<string> _prefixes = new(StringComparer.Ordinal);
         private readonly SortedSet<string> _unclosed = new(StringComparer.Ordinal);
         private readonly StringBuilder _text = new();
+        private const int MaxEntityValue = 4096;
+        private const int MaxExpandedChars = 1 << 20;
         private bool _bareAmpersand, _strayEnd, _lateDeclaration, _looseLessThan, _badNames;
+        private int _expanded;
         private XElement? _root;
         private int _i;
 
@@ -243,8 +246,9 @@ public static class TolerantXml
             if (space <= 0) return;
             var name = parts[..space];
             var rest = parts[space..].Trim();
-            if (rest.Length >= 2 && rest[0] is '"' or '\'' && rest.IndexOf(rest[0], 1) is var e and > 0)
-                _dtdEntities[name] = Decode(rest.AsSpan(1, e - 1));
+            // kept as written, never expanded through other entities: nested declarations ("billion laughs") stay small
+            if (rest.Length >= 2 && rest[0] is '"' or '\'' && rest.IndexOf(rest[0], 1) is var e and > 0 && e <= MaxEntityValue)
+                _dtdEntities[name] = rest[1..e];
         }
 
         private bool At(string token) => string.CompareOrdinal(s, _i, token, 0, token.Length) == 0;
@@ -363,7 +367,12 @@ public static class TolerantXml
                 case "quot": sb.Append('"'); return semi + 1;
                 case "apos": sb.Append('\''); return semi + 1;
             }
-            if (_dtdEntities.TryGetValue(name, out var declared)) { sb.Append(declared); return semi + 1; }
+            if (_dtdEntities.TryGetValue(name, out var declared))
+            {
+                // a document's own entities add at most MaxExpandedChars in all; past that they read as nothing
+                if (_expanded + declared.Length <= MaxExpandedChars) { sb.Append(declared); _expanded += declared.Length; }
+                return semi + 1;
+            }
             var symbol = HtmlEntityProvider.Resolver.GetSymbol(name + ";");
             if (string.IsNullOrEmpty(symbol)) return 0;
             if (_htmlEntities.Count < 20) _htmlEntities.Add(name);

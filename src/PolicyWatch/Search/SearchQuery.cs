@@ -116,7 +116,7 @@ public sealed partial record SearchQuery
         return this;
     }
 
-    [GeneratedRegex(@"(?:-\s*){2,}")]
+    [GeneratedRegex(@"-(?:\s*-)+")]
     private static partial Regex RepeatedNegation();
 
     [GeneratedRegex(@"^(\d{1,5})\s*([mhdw])$")]

@@ -11,6 +11,7 @@ namespace PolicyWatch.Storage;
 public sealed record DiscoveryResult(IReadOnlyList<long> NewIds, IReadOnlyList<long> UpdatedIds, int Unchanged);
 
 /// <summary>An article taken for processing by one worker.</summary>
+/// <summary>An article taken for processing; <paramref name="FeedTitle"/> and <paramref name="PublishedAt"/> (UTC) are what the feed said of it, null when nothing.</summary>
 public sealed record ArticleClaim(long Id, long SourceId, string Url, int Attempts, string? FeedTitle, DateTime? PublishedAt);
 
 public enum SaveOutcome { Saved, MergedIntoExisting, NotClaimed }
@@ -49,10 +50,11 @@ public sealed partial class Store
             WITH input AS (
                 SELECT * FROM unnest(@Urls::text[], @Titles::text[], @Summaries::text[], @Published::timestamptz[]) AS t(url, title, summary, published)
             ), fresh AS (
-                INSERT INTO articles (source_id, url, canonical_url, title, description, published_at)
+                INSERT INTO articles (source_id, url, canonical_url, title, description, published_at, feed_title, feed_published_at)
                 SELECT @SourceId, i.url, i.url, i.title, i.summary,
                        -- a date more than a day ahead is a mistake or a trick (it would stay "newest" for years): unknown instead
-                       CASE WHEN i.published <= now() + interval '1 day' THEN i.published END
+                       CASE WHEN i.published <= now() + interval '1 day' THEN i.published END,
+                       i.title, CASE WHEN i.published <= now() + interval '1 day' THEN i.published END
                 FROM input i
                 WHERE NOT EXISTS (SELECT 1 FROM article_urls u WHERE u.url = i.url)
                 ON CONFLICT (canonical_url) DO NOTHING
@@ -81,7 +83,10 @@ public sealed partial class Store
         return await conn.QuerySingleOrDefaultAsync<ArticleClaim>(new CommandDefinition("""
             UPDATE articles SET claimed_until = now() + @lease, attempts = attempts + 1, updated_at = now()
             WHERE id = @id AND status = 'pending' AND (claimed_until IS NULL OR claimed_until < now())
-            RETURNING id, source_id AS sourceid, url, attempts, title AS feedtitle, published_at AS publishedat
+            RETURNING id, source_id AS sourceid, url, attempts,
+                      -- what the feed said (older rows, found before it was kept apart: the stored values)
+                      CASE WHEN feed_title IS NOT NULL OR metadata_sources IS NULL THEN coalesce(feed_title, title) END AS feedtitle,
+                      CASE WHEN feed_published_at IS NOT NULL OR metadata_sources IS NULL THEN coalesce(feed_published_at, published_at) END AS publishedat
             """, new { id, lease }, cancellationToken: ct));
     }
 

@@ -186,21 +186,40 @@ public sealed partial class Store
               AND a.status = 'processed' AND (cardinality(@topics) = 0 OR t.topic = ANY(@topics)) AND t.score >= @minScore
               AND NOT EXISTS (SELECT 1 FROM digest_items d WHERE d.subscriber_id = @subscriberId AND d.article_id = a.id AND d.period_date <> @day)
             ORDER BY t.topic, t.score DESC
-            LIMIT 5000
+            LIMIT 20000
             """, new { subscriberId, day = day.ToDateTime(TimeOnly.MinValue), topics, minScore, since = since.UtcDateTime, end = end.UtcDateTime }, cancellationToken: ct));
         return rows.ToList();
     }
 
-    /// <summary>Records the articles a sent digest carried (listed or counted), so no later digest of this subscriber repeats them.</summary>
-    public async Task RecordDigestItemsAsync(long subscriberId, DateOnly day, IReadOnlyCollection<long> articleIds, CancellationToken ct = default)
+    /// <summary>Whether any digest of this subscriber has recorded what it carried (none yet: the first digest after an upgrade, which must not look back).</summary>
+    public async Task<bool> HasDigestItemsAsync(long subscriberId, CancellationToken ct = default)
     {
-        if (articleIds.Count == 0) return;
         await using var conn = await db.OpenConnectionAsync(ct);
+        return await conn.ExecuteScalarAsync<bool>(new CommandDefinition(
+            "SELECT EXISTS (SELECT 1 FROM digest_items WHERE subscriber_id = @subscriberId)", new { subscriberId }, cancellationToken: ct));
+    }
+
+    /// <summary>
+    /// Marks a digest sent and records the articles it carried (listed or counted) in one transaction, so no later
+    /// digest of this subscriber repeats them and a failure leaves neither half done.
+    /// </summary>
+    public async Task FinishSentDeliveryAsync(long subscriberId, DateOnly day, int articles, string messageId, DateTimeOffset start, DateTimeOffset end,
+        IReadOnlyCollection<long> articleIds, CancellationToken ct = default)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
         await conn.ExecuteAsync(new CommandDefinition("""
             INSERT INTO digest_items (subscriber_id, article_id, period_date)
             SELECT @subscriberId, id, @day FROM unnest(@ids::bigint[]) AS id
-            ON CONFLICT (subscriber_id, article_id) DO NOTHING
-            """, new { subscriberId, day = day.ToDateTime(TimeOnly.MinValue), ids = articleIds.ToArray() }, cancellationToken: ct));
+            ON CONFLICT (subscriber_id, article_id) DO NOTHING;
+            UPDATE digest_deliveries SET status = 'sent', articles = @articles, message_id = @messageId, error = NULL, claimed_until = NULL,
+                period_start = @start, period_end = @end, sent_at = now()
+            WHERE subscriber_id = @subscriberId AND period_date = @day;
+            """, new
+        {
+            subscriberId, day = day.ToDateTime(TimeOnly.MinValue), ids = articleIds.ToArray(), articles, messageId, start = start.UtcDateTime, end = end.UtcDateTime,
+        }, tx, cancellationToken: ct));
+        await tx.CommitAsync(ct);
     }
 
     /// <summary>Drops the record of digests older than <paramref name="before"/>: no candidate query looks that far back.</summary>

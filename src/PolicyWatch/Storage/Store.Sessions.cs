@@ -26,6 +26,7 @@ public sealed partial class Store
             """, new { sessionId }, cancellationToken: ct));
     }
 
+    /// <summary>Ends one session (a sign-out): its cookie, and any copy of it, opens nothing from now on.</summary>
     public async Task EndSessionAsync(string sessionId, CancellationToken ct = default)
     {
         await using var conn = await db.OpenConnectionAsync(ct);
@@ -45,8 +46,14 @@ public sealed partial class Store
         return until is { } u ? new DateTimeOffset(DateTime.SpecifyKind(u, DateTimeKind.Utc)) - DateTimeOffset.UtcNow : null;
     }
 
+    /// <summary>Failed sign-ins an account may have before it backs off.</summary>
     public const int FreeFailures = 5;
 
+    /// <summary>
+    /// Counts a failed sign-in for the account (case-insensitive, whatever the address) and, past
+    /// <see cref="FreeFailures"/>, locks it for 2^(failures − 5) seconds, at most 15 minutes; in one statement.
+    /// Records older than a day are dropped on the way.
+    /// </summary>
     public async Task RecordLoginFailureAsync(string account, CancellationToken ct = default)
     {
         await using var conn = await db.OpenConnectionAsync(ct);
@@ -55,14 +62,17 @@ public sealed partial class Store
             ON CONFLICT (account) DO UPDATE SET
                 -- a quiet day forgives earlier failures
                 failures = CASE WHEN f.last_failure < now() - interval '1 day' THEN 1 ELSE f.failures + 1 END,
-                last_failure = now()
-            """, new { account = AccountKey(account) }, cancellationToken: ct));
-        await conn.ExecuteAsync(new CommandDefinition("""
-            UPDATE login_failures SET locked_until = now() + least(interval '15 minutes', interval '1 second' * power(2, failures - @free))
-            WHERE account = @account AND failures >= @free
+                last_failure = now(),
+                locked_until = CASE WHEN f.last_failure >= now() - interval '1 day' AND f.failures + 1 >= @free
+                                    THEN now() + interval '1 second' * power(2, least(f.failures + 1 - @free, 10))
+                                    ELSE f.locked_until END
             """, new { account = AccountKey(account), free = FreeFailures }, cancellationToken: ct));
+        if (Random.Shared.Next(100) == 0)
+            await conn.ExecuteAsync(new CommandDefinition(
+                "DELETE FROM login_failures WHERE last_failure < now() - interval '1 day' AND (locked_until IS NULL OR locked_until < now())", cancellationToken: ct));
     }
 
+    /// <summary>Forgets an account's failed sign-ins (after a successful one, or a password reset).</summary>
     public async Task ClearLoginFailuresAsync(string account, CancellationToken ct = default)
     {
         await using var conn = await db.OpenConnectionAsync(ct);

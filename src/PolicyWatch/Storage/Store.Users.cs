@@ -76,7 +76,10 @@ public sealed partial class Store
             new { username, hash = Secrets.HashPassword(password) }, tx, cancellationToken: ct));
         // a new password ends every session of the account
         if (id is not null)
-            await conn.ExecuteAsync(new CommandDefinition("UPDATE user_sessions SET revoked_at = now() WHERE user_id = @id AND revoked_at IS NULL", new { id }, tx, cancellationToken: ct));
+            await conn.ExecuteAsync(new CommandDefinition("""
+                UPDATE user_sessions SET revoked_at = now() WHERE user_id = @id AND revoked_at IS NULL;
+                DELETE FROM login_failures WHERE account = lower(@username);
+                """, new { id, username }, tx, cancellationToken: ct));
         await tx.CommitAsync(ct);
         return id is not null;
     }

@@ -220,6 +220,9 @@ public sealed class FeedRepairTests
     [InlineData("2026年11月25日", "2026-11-25T00:00:00+00:00")]
     [InlineData("Tue, 07/11/2023 - 17:57", "2023-07-11T17:57:00+00:00")]
     [InlineData("November 25th, 2026", "2026-11-25T00:00:00+00:00")]
+    [InlineData("May 4, 2022 at 11:30 pm", "2022-05-04T23:30:00+00:00")]
+    [InlineData("4 de mayo 2022, 12:00 p. m.", "2022-05-04T12:00:00+00:00")]
+    [InlineData("am 12. März 2026 um 10:15 Uhr", "2026-03-12T10:15:00+00:00")]
     public void WrittenDates_InOurLanguages_AreRead(string text, string expected) =>
         Assert.Equal(DateTimeOffset.Parse(expected, System.Globalization.CultureInfo.InvariantCulture), Dates.Parse(text));
 
@@ -247,6 +250,16 @@ public sealed class FeedRepairTests
         var r = Parse("""{"version":"https://jsonfeed.org/version/1.1","items":[{"id":"1","url":"https://harbour.example/a"},{"id":"2","url":"https://harbour.example/b","title":"Cut he""", SourceKind.JsonFeed);
         Assert.Equal(["https://harbour.example/a"], Links(r));
         Assert.Contains("ends early", r.Warnings.Single());
+    }
+
+    [Fact]
+    public void NestedEntityDeclarations_DoNotExplode()
+    {
+        var decls = string.Concat(Enumerable.Range(1, 12).Select(i => $"<!ENTITY e{i} \"{string.Concat(Enumerable.Repeat($"&e{i - 1};", 10))}\">"));
+        var text = $"<?xml version=\"1.0\"?><!DOCTYPE rss [<!ENTITY e0 \"lol\">{decls}]><rss><channel><item><title>&e12;</title><link>https://harbour.example/a</link></item></channel></rss>";
+        var r = Parse(text);
+        Assert.Equal(["https://harbour.example/a"], Links(r));
+        Assert.True((r.Items[0].Title ?? "").Length < 10_000);
     }
 
     [Fact]

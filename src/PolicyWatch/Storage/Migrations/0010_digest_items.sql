@@ -7,3 +7,5 @@ CREATE TABLE digest_items (
     PRIMARY KEY (subscriber_id, article_id)
 );
 CREATE INDEX digest_items_period_idx ON digest_items (period_date);
+-- deleting an article (a merge into its canonical copy) finds its rows here
+CREATE INDEX digest_items_article_idx ON digest_items (article_id);
