@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Verify a real-article dev-set manifest against a texts file.
 
-Usage: check.py MANIFEST TEXTS.jsonl
+Usage: check.py MANIFEST TEXTS.jsonl [--join OUT.jsonl]
 
 MANIFEST      models/devset/real-articles.jsonl (id, query, url, labels, reason, sha256, length)
 TEXTS.jsonl   one JSON object per line: {"id", "url", "title", "text"} (kept outside the repo)
@@ -10,7 +10,9 @@ For every manifest id the text must exist and its SHA-256 (of the UTF-8 bytes) a
 length (Python len(), i.e. code points) must match the manifest. Prints positive counts
 per label, the number of articles with no label and with several labels, then every
 mismatch and missing id. Exits 1 if anything is missing or mismatched (or the manifest
-itself is malformed), 0 otherwise. Standard library only.
+itself is malformed), 0 otherwise. With --join, also writes OUT.jsonl (outside the repo):
+{"id","title","text","topics"} per verified article, the labelled form that
+`policywatch eval --data` and `policywatch train --dev` read. Standard library only.
 """
 import hashlib
 import json
@@ -38,6 +40,9 @@ def read_jsonl(path):
 
 
 def main(argv):
+    join = None
+    if len(argv) == 5 and argv[3] == "--join":
+        join, argv = argv[4], argv[:3]
     if len(argv) != 3:
         print(__doc__.strip().splitlines()[2], file=sys.stderr)
         return 2
@@ -124,6 +129,12 @@ def main(argv):
         print(f"  MISMATCH {rid}: {d}")
     for kind, rid, d in problems:
         print(f"  PROBLEM [{kind}] {rid}: {d}")
+    if join and not (missing or mismatched or problems):
+        with open(join, "w", encoding="utf-8") as out:
+            for m in manifest:
+                t = by_id[m["id"]]
+                out.write(json.dumps({"id": m["id"], "title": t.get("title") or "", "text": t["text"], "topics": m["labels"]}, ensure_ascii=False) + "\n")
+        print(f"joined {len(manifest)} labelled articles into {join}")
     return 1 if (missing or mismatched or problems) else 0
 
 

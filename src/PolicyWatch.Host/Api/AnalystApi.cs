@@ -19,6 +19,13 @@ public static class AnalystApi
         api.MapGet("/topics", TopicsAsync).WithSummary("Topics with article counts");
         api.MapGet("/topics/{slug}/trend", TrendAsync).WithSummary("Articles per day for a topic");
         api.MapGet("/sources", SourcesAsync).WithSummary("Sources with health");
+        api.MapGet("/review-queue", async (int? limit, string? topic, Store store, TopicClassifier classifier, CancellationToken ct) =>
+        {
+            if (limit is < 1 or > 200) return BadRequest("limit must be between 1 and 200");
+            if (topic is not null && classifier.Taxonomy?.Find(topic) is null) return BadRequest($"'{topic}' is not a topic of the taxonomy");
+            var items = await store.ReviewQueueAsync(limit ?? 20, topic, ct: ct);
+            return Results.Ok(items.Select(i => new { i.Id, i.Title, i.Url, i.Source, published = i.Published, i.Topic, i.Score, i.Uncertainty, i.Tagged }));
+        }).WithSummary("Articles the model is least sure about (a topic score nearest its threshold) that no analyst has judged yet, least sure first");
         api.MapGet("/saved-searches", SavedSearchesAsync).WithSummary("The caller's saved searches, each with what was found since it was last run");
         api.MapPost("/saved-searches/{id:long}/seen", async (long id, HttpContext c, Store store, TimeProvider clock, CancellationToken ct) =>
             await store.MarkSavedSearchSeenAsync(c.User.UserId(), id, clock.GetUtcNow(), ct) ? Results.NoContent() : Results.NotFound())

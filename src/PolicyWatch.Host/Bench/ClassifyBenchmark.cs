@@ -13,7 +13,7 @@ namespace PolicyWatch.Host.Bench;
 /// </summary>
 public static partial class ClassifyBenchmark
 {
-    public static async Task<string> RunAsync(string reutersDir, string trainer, TextWriter log, CancellationToken ct)
+    public static async Task<string> RunAsync(string reutersDir, string trainer, string? devFile, TextWriter log, CancellationToken ct)
     {
         var sb = new StringBuilder();
         sb.AppendLine("## Topic classification");
@@ -50,14 +50,14 @@ public static partial class ClassifyBenchmark
             if (Regex.Match(score, $@"(?m)^{set}\s+([0-9.]+)\s+([0-9.]+)\s+([0-9.]+)\s+([0-9.]+)") is { Success: true } m)
                 sb.AppendLine($"| {set} | {m.Groups[1].Value} | {m.Groups[2].Value} | {m.Groups[3].Value} | {m.Groups[4].Value} |");
         sb.AppendLine();
-        sb.AppendLine("Target: micro-F1 ≥ 0.88 over the 90 categories. Anchors: Joachims' linear SVM 0.864–0.875 (break-even), the benchmark's plain one-vs-rest SVM 0.866.");
+        sb.AppendLine("Whole documents, no title-less copies (the engine as any label set gets it). Target: micro-F1 ≥ 0.88 over the 90 categories. Anchors: Joachims' linear SVM 0.864–0.875 (break-even), the benchmark's plain one-vs-rest SVM 0.866.");
         sb.AppendLine();
 
         // 2. the shipped taxonomy
         var files = Directory.GetFiles(Path.Combine(ClassifyCommands.ModelsRoot(), "training"), "*.jsonl").Order().ToList();
         var docs = files.SelectMany(LabeledDocument.ReadJsonLines).ToList();
         watch.Restart();
-        var own = TopicTrainer.Train(docs, new TrainOptions { Trainer = trainer });
+        var own = TopicTrainer.Train(docs, TrainOptions.Shipped(trainer));
         var ownSeconds = watch.Elapsed.TotalSeconds;
         sb.AppendLine("### PolicyWatch taxonomy: cross-validated per topic");
         sb.AppendLine();
@@ -72,6 +72,39 @@ public static partial class ClassifyBenchmark
         sb.AppendLine($"| micro | | {own.CrossValidated.MicroPrecision:0.000} | {own.CrossValidated.MicroRecall:0.000} | {own.CrossValidated.MicroF1:0.000} |");
         sb.AppendLine();
 
+        // 2b. real published articles the model never saw: the figures that matter
+        if (devFile is not null && File.Exists(devFile))
+        {
+            var dev = LabeledDocument.ReadJsonLines(devFile);
+            var gold = dev.Select(d => (IReadOnlyCollection<string>)d.Labels.ToHashSet()).ToList();
+            var labels = own.Model.Labels.Select(l => l.Label).Order(StringComparer.Ordinal).ToList();
+            var whole = EvaluationReport.Compute(labels, gold, dev.Select(d =>
+            {
+                var x = own.Model.Featurizer.Transform(d.Title ?? "", d.Text ?? "");
+                return (IReadOnlyCollection<string>)own.Model.Labels.Where(l => l.Probability(x) >= l.Threshold).Select(l => l.Label).ToHashSet();
+            }).ToList());
+            var passages = EvaluationReport.Compute(labels, gold, dev.Select(d =>
+                (IReadOnlyCollection<string>)own.Model.Predict(d.Title ?? "", d.Text ?? "").Where(p => p.Tagged).Select(p => p.Label).ToHashSet()).ToList());
+            sb.AppendLine("### Real published articles (development set)");
+            sb.AppendLine();
+            sb.AppendLine($"The {dev.Count} real articles of `models/devset/` (excerpts of published pages, labelled by `../shared/TOPICS.md`; texts");
+            sb.AppendLine("regenerated outside the repository, see its README), tagged by the model trained above, judged whole only and as shipped");
+            sb.AppendLine("(whole article or one substantial passage). The floor of 0.7 and the passage threshold of 0.9 were chosen on this set, so");
+            sb.AppendLine("these figures are optimistic by that much; the labels and texts were never used for training.");
+            sb.AppendLine();
+            sb.AppendLine("| topic | articles | P (whole) | R (whole) | F1 (whole) | P | R | F1 |");
+            sb.AppendLine("|---|---|---|---|---|---|---|---|");
+            foreach (var l in passages.Labels)
+            {
+                var w = whole.Labels.Single(x => x.Label == l.Label);
+                sb.AppendLine($"| {l.Label} | {l.Positives} | {w.Precision:0.000} | {w.Recall:0.000} | {w.F1:0.000} | {l.Precision:0.000} | {l.Recall:0.000} | {l.F1:0.000} |");
+            }
+            sb.AppendLine($"| micro | | {whole.MicroPrecision:0.000} | {whole.MicroRecall:0.000} | {whole.MicroF1:0.000} | {passages.MicroPrecision:0.000} | {passages.MicroRecall:0.000} | {passages.MicroF1:0.000} |");
+            sb.AppendLine();
+            sb.AppendLine("Targets: micro-F1 ≥ 0.92 with recall ≥ 0.90, no topic below 0.85 F1.");
+            sb.AppendLine();
+        }
+
         // 3. throughput on 5,000-character articles, one thread, tags and explanations included
         var articles = docs.Select(d => Repeat(d.Text ?? "", 5000)).Take(200).ToList();
         var classifier = new TopicClassifier(new ClassifyOptions { ModelDir = ClassifyCommands.ModelsRoot() }, Microsoft.Extensions.Logging.Abstractions.NullLogger<TopicClassifier>.Instance);
@@ -83,7 +116,8 @@ public static partial class ClassifyBenchmark
         sb.AppendLine("### Throughput");
         sb.AppendLine();
         sb.AppendLine($"One thread, 5,000-character articles, featurisation, all eight topic scores and explanations included: **{perSecond:N0} classifications/s**");
-        sb.AppendLine($"({n} classifications after 1,000 warm-up ones). Targets: ≥ 1,000/s on one core; training the shipped model in under 2 minutes.");
+        sb.AppendLine($"({n} classifications after 1,000 warm-up ones), each judged whole and passage by passage with the evidence passage kept.");
+        sb.AppendLine("Targets: ≥ 100/s on one core (passages and evidence included); training the shipped model in under 2 minutes.");
         return sb.ToString();
     }
 

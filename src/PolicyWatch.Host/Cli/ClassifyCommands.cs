@@ -19,7 +19,9 @@ public static class ClassifyCommands
         folds.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 2 or > 20) r.AddError("--folds must be between 2 and 20"); });
         var noFeedback = new Option<bool>("--no-feedback") { Description = "Do not merge analysts' stored feedback (no database needed)" };
         var l2 = new Option<float?>("--l2") { Description = "L2 regularisation strength (default 0.001)" };
-        var noCopies = new Option<bool>("--no-body-copies") { Description = "Do not also train on each example without its title" };
+        var noCopies = new Option<bool>("--no-body-copies") { Description = "Do not also train on each example without its title (the shipped taxonomy does; --out models do not unless --body-copies)" };
+        var copies = new Option<bool>("--body-copies") { Description = "Also train on each example without its title (the default for the shipped taxonomy)" };
+        var dev = new Option<string?>("--dev") { Description = "Labelled JSON Lines of real articles (models/devset/check.py --join) to report the new model's real-text figures on" };
         var minThreshold = new Option<float?>("--min-threshold") { Description = "Lowest whole-article threshold per label (default 0.7 for the shipped taxonomy, none with --out)" };
         var command = new Command("train", "Train one classifier per label found in the data; print cross-validated precision, recall and F1");
         command.Options.Add(data);
@@ -29,7 +31,9 @@ public static class ClassifyCommands
         command.Options.Add(noFeedback);
         command.Options.Add(l2);
         command.Options.Add(noCopies);
+        command.Options.Add(copies);
         command.Options.Add(minThreshold);
+        command.Options.Add(dev);
         command.SetAction(async (parse, ct) =>
         {
             var files = parse.GetValue(data) is { Length: > 0 } given ? given : DefaultTrainingFiles();
@@ -49,13 +53,23 @@ public static class ClassifyCommands
             if (docs.Count == 0) throw new ConfigurationException("no training examples");
             var result = TopicTrainer.Train(docs, new TrainOptions
             {
-                Trainer = parse.GetValue(trainer)!, Folds = parse.GetValue(folds), L2 = parse.GetValue(l2) ?? new TrainOptions().L2, BodyOnlyCopies = !parse.GetValue(noCopies),
-                MinThreshold = parse.GetValue(minThreshold) ?? (parse.GetValue(output) is null ? ShippedMinThreshold : 0f),
+                Trainer = parse.GetValue(trainer)!, Folds = parse.GetValue(folds), L2 = parse.GetValue(l2) ?? new TrainOptions().L2, BodyOnlyCopies = !parse.GetValue(noCopies) && (parse.GetValue(copies) || parse.GetValue(output) is null),
+                MinThreshold = parse.GetValue(minThreshold) ?? (parse.GetValue(output) is null ? TrainOptions.Shipped().MinThreshold : 0f),
             }, m => err.WriteLine(m));
             var o = parse.InvocationConfiguration.Output;
             await o.WriteLineAsync($"cross-validated ({parse.GetValue(folds)} folds), {docs.Count} examples, trainer {result.Model.Trainer}:");
             await o.WriteLineAsync(result.CrossValidated.ToTable());
 
+            if (parse.GetValue(dev) is { } devFile)
+            {
+                // the figures that matter: real articles the model never saw, judged whole and by passages as in production
+                var devDocs = LabeledDocument.ReadJsonLines(devFile);
+                var devLabels = result.Model.Labels.Select(l => l.Label).Union(devDocs.SelectMany(d => d.Labels)).Order(StringComparer.Ordinal).ToList();
+                var devReport = EvaluationReport.Compute(devLabels, devDocs.Select(d => (IReadOnlyCollection<string>)d.Labels.ToHashSet()).ToList(),
+                    devDocs.Select(d => (IReadOnlyCollection<string>)Decide(result.Model.Predict(d.Title ?? "", d.Text ?? ""), false).ToHashSet()).ToList());
+                await o.WriteLineAsync($"real-article development set ({devDocs.Count} articles, {devFile}):");
+                await o.WriteLineAsync(devReport.ToTable());
+            }
             if (parse.GetValue(output) is { } dir)
             {
                 result.Model.Save(dir);
@@ -172,9 +186,6 @@ public static class ClassifyCommands
         var x = m.Featurizer.Transform(d.Title ?? "", d.Text ?? "");
         return m.Labels.Select(l => l.Probability(x) is var p ? new TopicPrediction(l.Label, p, p >= l.Threshold, p, 0, null, null) : null!).ToList();
     }
-
-    /// <summary>The shipped taxonomy's threshold floor, chosen on the real-article development set (docs/benchmarks.md).</summary>
-    public const float ShippedMinThreshold = 0.7f;
 
     private static Option<string?> ModelOption() => new("--model") { Description = "Model folder (default: the shipped model named by models/topics.json)" };
 

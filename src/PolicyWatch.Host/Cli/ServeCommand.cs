@@ -24,7 +24,7 @@ public static class ServeCommand
             builder.WebHost.UseUrls(parse.GetValue(urls) ?? builder.Configuration["Urls"] ?? "http://127.0.0.1:5080");
             builder.Services.AddPolicyWatch(builder.Configuration);
             builder.Services.AddPolicyWatchJobs(builder.Configuration, runWorkers: !parse.GetValue(noWorker));
-            builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+            builder.Services.AddPolicyWatchHealthChecks();
             builder.Services.AddPolicyWatchAuth();
             builder.Services.AddPolicyWatchHardening(builder.Configuration);
             builder.Services.AddRazorPages();

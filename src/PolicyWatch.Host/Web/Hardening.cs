@@ -49,6 +49,7 @@ public static class Hardening
                 else throw new ConfigurationException($"Web:KnownNetworks: '{n}' is not a CIDR network");
         });
         services.AddAntiforgery(o => o.HeaderName = AntiforgeryHeader);
+        DatabaseKeyRepository.Register(services);
         services.AddExceptionHandler<DatabaseInputErrors>();
         return services;
     }

@@ -16,10 +16,11 @@ public sealed class Reclassifier(Store store, TopicClassifier classifier, ILogge
         {
             var batch = await store.ArticleTextsAsync(after, since, batchSize, ct);
             if (batch.Count == 0) break;
-            var tagged = new (long, IReadOnlyList<TopicTag>)[batch.Count];
+            var assessed = new TopicAssessment[batch.Count];
             Parallel.For(0, batch.Count, new ParallelOptions { CancellationToken = ct }, i =>
-                tagged[i] = (batch[i].Id, classifier.Tag(batch[i].Title ?? "", batch[i].Body ?? "")));
-            await store.ReplaceModelTagsAsync(tagged, ct);
+                assessed[i] = classifier.Assess(batch[i].Title ?? "", batch[i].Body ?? ""));
+            await store.ReplaceModelTagsAsync(batch.Select((b, i) => (b.Id, assessed[i].Tags)).ToList(), ct,
+                batch.Select((b, i) => (b.Id, assessed[i].Review)).ToList());
             done += batch.Count;
             after = batch[^1].Id;
             log.LogInformation("Re-tagged {Done} articles", done);

@@ -56,13 +56,45 @@ public sealed class TopicClassifier
 
     public IReadOnlyList<TopicTag> Tag(ExtractedArticle article) => Tag(article.Title ?? "", article.Body);
 
+    /// <summary>The article's tags (see <see cref="Tag(string, string)"/>) and how unsure the model was, for the review queue.</summary>
+    public TopicAssessment Assess(string title, string body)
+    {
+        var (taxonomy, model) = _loaded.Value;
+        if (taxonomy is null || model is null) return new TopicAssessment([], null);
+        var x = model.Featurizer.Transform(title, body);
+        var predictions = model.Predict(x, body);
+        return new TopicAssessment(TagsFrom(model, taxonomy, x, predictions), Uncertainty(model, taxonomy, predictions));
+    }
+
+    /// <summary>
+    /// The topic whose score lies closest to a decision boundary (the whole-article threshold, or the passage threshold
+    /// for the best passage), with that distance (0 = on the boundary, in probability units) and the topic's score.
+    /// </summary>
+    private static ReviewPoint? Uncertainty(TopicModel model, Taxonomy taxonomy, IReadOnlyList<TopicPrediction> predictions)
+    {
+        ReviewPoint? closest = null;
+        foreach (var p in predictions)
+        {
+            if (taxonomy.Find(p.Label) is null) continue;
+            var label = model.Labels.First(l => l.Label == p.Label);
+            var distance = Math.Min(Math.Abs(p.DocumentScore - label.Threshold), Math.Abs(p.PassageScore - label.PassageThreshold));
+            if (closest is null || distance < closest.Distance) closest = new ReviewPoint(p.Label, MathF.Round(distance, 4), MathF.Round(p.Score, 4));
+        }
+        return closest;
+    }
+
     public IReadOnlyList<TopicTag> Tag(string title, string body)
     {
         var (taxonomy, model) = _loaded.Value;
         if (taxonomy is null || model is null) return [];
         var x = model.Featurizer.Transform(title, body);
+        return TagsFrom(model, taxonomy, x, model.Predict(x, body));
+    }
+
+    private static IReadOnlyList<TopicTag> TagsFrom(TopicModel model, Taxonomy taxonomy, SparseVector x, IReadOnlyList<TopicPrediction> predictions)
+    {
         var tags = new List<TopicTag>();
-        foreach (var prediction in model.Predict(x, body))
+        foreach (var prediction in predictions)
         {
             if (!prediction.Tagged || taxonomy.Find(prediction.Label) is null) continue;
             var label = model.Labels.First(l => l.Label == prediction.Label);
@@ -80,3 +112,9 @@ public sealed class TopicClassifier
         return tags.OrderByDescending(t => t.Score).ToList();
     }
 }
+
+/// <summary>Where the model was least sure about an article: <paramref name="Topic"/>, the distance of its score to the nearest decision threshold (probability units, 0 = on it), and the score.</summary>
+public sealed record ReviewPoint(string Topic, float Distance, float Score);
+
+/// <summary>An article's tags and the point the model was least sure about (null without a model).</summary>
+public sealed record TopicAssessment(IReadOnlyList<TopicTag> Tags, ReviewPoint? Review);

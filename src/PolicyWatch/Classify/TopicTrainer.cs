@@ -28,7 +28,7 @@ public sealed record TrainOptions
     /// only in the body, or under an unrelated or empty headline, is learnt as the topic. Thresholds and reported
     /// quality come from the original examples only.
     /// </summary>
-    public bool BodyOnlyCopies { get; init; } = true;
+    public bool BodyOnlyCopies { get; init; }
     /// <summary>
     /// The lowest whole-article threshold a label may get. Our examples separate far more cleanly than real articles,
     /// so thresholds chosen on them alone are too permissive: 0.7 was chosen on the real-article development set
@@ -37,6 +37,9 @@ public sealed record TrainOptions
     public float MinThreshold { get; init; }
     /// <summary>The probability one passage needs to tag an article on its own (chosen on the development set, one number for every label).</summary>
     public float PassageThreshold { get; init; } = 0.9f;
+
+    /// <summary>The settings of the shipped taxonomy model (<c>policywatch train</c> without <c>--out</c>): title-less copies and the 0.7 floor.</summary>
+    public static TrainOptions Shipped(string trainer = "linear-svm") => new() { Trainer = trainer, BodyOnlyCopies = true, MinThreshold = 0.7f };
 
     public static readonly string[] Trainers = ["sdca-lr", "linear-svm", "averaged-perceptron"];
 }

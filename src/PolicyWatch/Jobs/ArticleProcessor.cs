@@ -28,8 +28,9 @@ public sealed class ArticleProcessor(Store store, PageFetcher fetcher, ArticleEx
         // the feed's date and title stand unless the page has something stronger
         article = MetadataPrecedence.Merge(article, claim.FeedTitle,
             claim.PublishedAt is { } fp ? new DateTimeOffset(DateTime.SpecifyKind(fp, DateTimeKind.Utc)) : null);
-        var tags = tagger.Tag(article);
-        var saved = await DbRetry.RunAsync(() => store.SaveProcessedAsync(articleId, page.FinalUrl, article, tags, ct), ct);
+        var assessment = tagger.Assess(article.Title ?? "", article.Body);
+        var tags = assessment.Tags;
+        var saved = await DbRetry.RunAsync(() => store.SaveProcessedAsync(articleId, page.FinalUrl, article, tags, ct, assessment.Review), ct);
         switch (saved.Outcome)
         {
             case SaveOutcome.MergedIntoExisting:

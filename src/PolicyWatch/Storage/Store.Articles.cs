@@ -94,7 +94,8 @@ public sealed partial class Store
     /// Stores a fetched, extracted, tagged article in one transaction. When its canonical URL belongs to another
     /// article already, this one merges into it (its URLs become aliases) instead of being stored twice.
     /// </summary>
-    public async Task<SaveResult> SaveProcessedAsync(long id, Uri finalUrl, ExtractedArticle a, IReadOnlyList<TopicTag> tags, CancellationToken ct = default)
+    public async Task<SaveResult> SaveProcessedAsync(long id, Uri finalUrl, ExtractedArticle a, IReadOnlyList<TopicTag> tags, CancellationToken ct = default,
+        Classify.ReviewPoint? review = null)
     {
         var final = Fetch.UrlNormalizer.Key(finalUrl);
         // a canonical URL on another site is a hint, not a fact: believed, it would let any page take over another
@@ -104,7 +105,7 @@ public sealed partial class Store
         {
             try
             {
-                return await SaveProcessedOnceAsync(id, final, canonical, a, tags, ct);
+                return await SaveProcessedOnceAsync(id, final, canonical, a, tags, review, ct);
             }
             catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && attempt < 3)
             {
@@ -125,7 +126,8 @@ public sealed partial class Store
         return x == y || x.EndsWith("." + y, StringComparison.Ordinal) && y.Contains('.') || y.EndsWith("." + x, StringComparison.Ordinal) && x.Contains('.');
     }
 
-    private async Task<SaveResult> SaveProcessedOnceAsync(long id, string final, string canonical, ExtractedArticle a, IReadOnlyList<TopicTag> tags, CancellationToken ct)
+    private async Task<SaveResult> SaveProcessedOnceAsync(long id, string final, string canonical, ExtractedArticle a, IReadOnlyList<TopicTag> tags,
+        Classify.ReviewPoint? review, CancellationToken ct)
     {
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
@@ -156,7 +158,8 @@ public sealed partial class Store
                                                                  CASE WHEN published_at <= now() + interval '1 day' THEN published_at END),
                 modified_at = @Modified, fetched_at = now(), language = @Language, site_name = @SiteName,
                 content_kind = @ContentKind, page_count = @PageCount, image_url = @Image, body = @Body,
-                extraction_method = @Method, metadata_sources = @Sources::jsonb, status = 'processed', error = NULL, claimed_until = NULL, updated_at = now()
+                extraction_method = @Method, metadata_sources = @Sources::jsonb,
+                review_uncertainty = @ReviewDistance, review_topic = @ReviewTopic, review_score = @ReviewScore, status = 'processed', error = NULL, claimed_until = NULL, updated_at = now()
             WHERE id = @id;
             INSERT INTO article_urls (url, article_id) VALUES (@final, @id), (@canonical, @id) ON CONFLICT (url) DO NOTHING;
             DELETE FROM article_topics WHERE article_id = @id AND model_version <> 'analyst';
@@ -166,6 +169,7 @@ public sealed partial class Store
             Published = a.Published?.UtcDateTime, Modified = a.Modified?.UtcDateTime, a.Language, a.SiteName, a.ContentKind,
             a.PageCount, Image = a.ImageUrl?.AbsoluteUri, a.Body, a.Method,
             Sources = System.Text.Json.JsonSerializer.Serialize(a.Sources.ToDictionary(kv => kv.Key, kv => new { source = kv.Value.Source, strength = kv.Value.Strength.ToString() })),
+            ReviewDistance = review?.Distance, ReviewTopic = review?.Topic, ReviewScore = review?.Score,
         }, tx, cancellationToken: ct));
         if (tags.Count > 0)
         {

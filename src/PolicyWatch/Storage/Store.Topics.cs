@@ -79,7 +79,8 @@ public sealed partial class Store
     }
 
     /// <summary>Replaces the model's tags of a batch of articles in one transaction, keeping analysts' verdicts.</summary>
-    public async Task ReplaceModelTagsAsync(IReadOnlyList<(long ArticleId, IReadOnlyList<TopicTag> Tags)> batch, CancellationToken ct = default)
+    public async Task ReplaceModelTagsAsync(IReadOnlyList<(long ArticleId, IReadOnlyList<TopicTag> Tags)> batch, CancellationToken ct = default,
+        IReadOnlyList<(long ArticleId, Classify.ReviewPoint? Review)>? reviews = null)
     {
         var flat = batch.SelectMany(b => b.Tags.Select(t => (b.ArticleId, Tag: t))).ToList();
         await using var conn = await db.OpenConnectionAsync(ct);
@@ -105,6 +106,41 @@ public sealed partial class Store
             scores = flat.Select(f => f.Tag.Score).ToArray(), versions = flat.Select(f => f.Tag.ModelVersion).ToArray(),
             explanations = flat.Select(f => f.Tag.ExplanationJson).ToArray(),
         }, tx, cancellationToken: ct));
+        if (reviews is { Count: > 0 })
+            await conn.ExecuteAsync(new CommandDefinition("""
+                UPDATE articles a SET review_uncertainty = r.distance, review_topic = r.topic, review_score = r.score
+                FROM unnest(@ids::bigint[], @distances::real[], @topics::text[], @scores::real[]) AS r(id, distance, topic, score)
+                WHERE a.id = r.id
+                """, new
+            {
+                ids = reviews.Select(r => r.ArticleId).ToArray(), distances = reviews.Select(r => r.Review?.Distance).ToArray(),
+                topics = reviews.Select(r => r.Review?.Topic).ToArray(), scores = reviews.Select(r => r.Review?.Score).ToArray(),
+            }, tx, cancellationToken: ct));
         await tx.CommitAsync(ct);
     }
+
+    /// <summary>
+    /// The review queue: processed articles of the last <paramref name="days"/> days that no analyst has judged yet,
+    /// least sure first (the topic score closest to its threshold), optionally for one topic only.
+    /// </summary>
+    public async Task<IReadOnlyList<ReviewItem>> ReviewQueueAsync(int limit, string? topic = null, int days = 60, CancellationToken ct = default)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        var rows = await conn.QueryAsync<ReviewItem>(new CommandDefinition("""
+            SELECT a.id, a.title, a.canonical_url AS url, s.name AS source, a.published_at AS published,
+                   a.review_topic AS topic, a.review_score AS score, a.review_uncertainty AS uncertainty,
+                   EXISTS (SELECT 1 FROM article_topics t WHERE t.article_id = a.id AND t.topic = a.review_topic) AS tagged
+            FROM articles a JOIN sources s ON s.id = a.source_id
+            WHERE a.review_uncertainty IS NOT NULL AND a.status = 'processed'
+              AND coalesce(a.fetched_at, a.discovered_at) >= now() - make_interval(days => @days)
+              AND (@topic::text IS NULL OR a.review_topic = @topic)
+              AND NOT EXISTS (SELECT 1 FROM topic_feedback f WHERE f.article_id = a.id)
+            ORDER BY a.review_uncertainty, a.id DESC
+            LIMIT @limit
+            """, new { limit, topic, days }, cancellationToken: ct));
+        return rows.ToList();
+    }
 }
+
+/// <summary>One article in the review queue: the topic the model was least sure about, its score, the distance to the threshold, and whether it was tagged.</summary>
+public sealed record ReviewItem(long Id, string? Title, string Url, string Source, DateTime? Published, string Topic, float Score, float Uncertainty, bool Tagged);

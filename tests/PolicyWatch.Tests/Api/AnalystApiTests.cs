@@ -38,6 +38,20 @@ public sealed class AnalystApiTests(PostgresFixture pg) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task HealthForOrchestrators_LiveAndReady_AnswerJsonWithoutSignIn()
+    {
+        using var http = new HttpClient { BaseAddress = _app.BaseUrl };
+        var live = await http.GetAsync("/health/live");
+        Assert.Equal(HttpStatusCode.OK, live.StatusCode);
+        var ready = await http.GetAsync("/health/ready");
+        var body = await ready.Content.ReadAsStringAsync();
+        Assert.True(ready.StatusCode == HttpStatusCode.OK, body);
+        var checks = JsonDocument.Parse(body).RootElement.GetProperty("checks");
+        foreach (var name in new[] { "database", "migrations", "topic-model", "hangfire" })
+            Assert.Equal("Healthy", checks.GetProperty(name).GetProperty("status").GetString());
+    }
+
+    [Fact]
     public async Task RevokedOrWrongKey_IsRefused()
     {
         using var http = _app.Client("pw_00000000_not-a-key");

@@ -73,6 +73,21 @@ public sealed partial class SecurityTests(PostgresFixture pg) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ACookieFromOneWebReplica_IsAcceptedByAnother()
+    {
+        var (http, cookies) = Browser();
+        Assert.Equal(HttpStatusCode.Redirect, (await SignInAsync(http, "ana", ServedApp.AnalystPassword)).StatusCode);
+        var (replica, replicaUrl) = await _app.StartReplicaAsync();
+        await using (replica)
+        {
+            using var other = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = replicaUrl };
+            var request = new HttpRequestMessage(HttpMethod.Get, "/topics");
+            request.Headers.Add("Cookie", cookies.GetCookieHeader(_app.BaseUrl));
+            Assert.Equal(HttpStatusCode.OK, (await other.SendAsync(request)).StatusCode);
+        }
+    }
+
+    [Fact]
     public async Task AnalystOnAdminPage_GetsA403Page_NotAMissingOne()
     {
         var (http, _) = Browser();

@@ -76,4 +76,44 @@ public sealed class FeedbackTests(PostgresFixture pg)
         Assert.Contains("\"terms\"", tags.Single(t => t.Topic == "weather").ExplanationJson);
         TempDirs.Delete(dir);
     }
+
+    [Fact]
+    public async Task ReviewQueue_OrdersByUncertainty_AndAJudgedArticleLeavesIt()
+    {
+        var db = await pg.CreateDatabaseAsync();
+        await using var services = Pipeline.Services(db);
+        var store = services.GetRequiredService<Store>();
+        var sourceId = await services.AddSourceAsync(Pipeline.Source("s", new Uri("https://feed.example/rss")));
+        var ids = new Dictionary<string, long>();
+        foreach (var (name, distance) in new[] { ("far", 0.4f), ("closest", 0.01f), ("close", 0.05f) })
+        {
+            var url = new Uri($"https://news.example/{name}");
+            var id = (await store.RecordDiscoveredAsync(sourceId, [new PolicyWatch.Feeds.FeedItem(url, name, null, null, null)])).NewIds.Single();
+            await store.ClaimArticleAsync(id, TimeSpan.FromMinutes(1));
+            await store.SaveProcessedAsync(id, url, new ExtractedArticle { Title = name, Body = "Text." }, [], default, new ReviewPoint("export-controls", distance, 0.3f + distance));
+            ids[name] = id;
+        }
+
+        Assert.Equal(["closest", "close", "far"], (await store.ReviewQueueAsync(10)).Select(i => i.Title));
+        await store.RecordFeedbackAsync(ids["closest"], "export-controls", Verdicts.Add, "ana");
+        Assert.Equal(["close", "far"], (await store.ReviewQueueAsync(10)).Select(i => i.Title));
+        Assert.Empty(await store.ReviewQueueAsync(10, "pax-silica"));
+    }
+
+    [Fact]
+    public async Task Retraining_WithAnAnalystsVerdict_ChangesTheModelsVerdictOnThatArticle()
+    {
+        var (store, _, id) = await ArticleWithTagsAsync(pg, "weather");
+        var docs = TinyCorpus.Documents();
+        var before = TopicTrainer.Train(docs, new TrainOptions { Folds = 3 }).Model.Predict("Storm delays the ferry", "A storm forecast kept the harbour ferry in port.");
+        Assert.False(before.Single(p => p.Label == "fruit").Tagged);
+
+        // an analyst says this article is about fruit too (a made-up verdict: the point is that the model follows it)
+        await store.RecordFeedbackAsync(id, "fruit", Verdicts.Add, "ana");
+        var feedback = await store.FeedbackExamplesAsync();
+        var after = TopicTrainer.Train([.. docs, .. feedback], new TrainOptions { Folds = 3 }).Model
+            .Predict("Storm delays the ferry", "A storm forecast kept the harbour ferry in port.");
+
+        Assert.True(after.Single(p => p.Label == "fruit").Tagged, $"fruit {after.Single(p => p.Label == "fruit").Score}");
+    }
 }

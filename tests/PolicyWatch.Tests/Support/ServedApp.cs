@@ -18,6 +18,8 @@ public sealed class ServedApp : IAsyncDisposable
     private readonly ServiceProvider _services;
     private readonly string _feeds;
 
+    private string _db = "";
+
     private ServedApp(PolicyWatchProcess process, ServiceProvider services, string feeds, Uri baseUrl, string analystKey, string adminKey, IReadOnlyList<long> ids)
     {
         _process = process;
@@ -71,7 +73,26 @@ public sealed class ServedApp : IAsyncDisposable
             ["Ingest__FeedsFile"] = feeds,
         });
         await process.WaitForOutputAsync("Application started");
-        return new ServedApp(process, services, feeds, new Uri($"http://127.0.0.1:{port}"), analystKey, adminKey, ids);
+        return new ServedApp(process, services, feeds, new Uri($"http://127.0.0.1:{port}"), analystKey, adminKey, ids) { _db = db };
+    }
+
+    /// <summary>
+    /// A second `serve` process on the same database with a home directory of its own, as on another machine (a second
+    /// web replica: nothing but the database is shared); the caller disposes it.
+    /// </summary>
+    public async Task<(PolicyWatchProcess Process, Uri BaseUrl)> StartReplicaAsync()
+    {
+        var port = Ports.FreeLoopbackPort();
+        var home = Directory.CreateTempSubdirectory("policywatch-replica-home-").FullName;
+        var process = PolicyWatchProcess.Start(["serve", "--urls", $"http://127.0.0.1:{port}", "--no-worker"], new Dictionary<string, string?>
+        {
+            ["ConnectionStrings__PolicyWatch"] = _db,
+            ["Ingest__FeedsFile"] = _feeds,
+            ["HOME"] = home,
+            ["DOTNET_CLI_HOME"] = home,
+        });
+        await process.WaitForOutputAsync("Application started");
+        return (process, new Uri($"http://127.0.0.1:{port}"));
     }
 
     /// <summary>One more processed article from the seed source, found now.</summary>
