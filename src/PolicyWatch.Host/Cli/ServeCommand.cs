@@ -21,12 +21,16 @@ public static class ServeCommand
             await using var runtime = await AppRuntime.StartAsync(PolicyWatchCli.Globals(parse), ct);
             var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
             runtime.Apply(builder);
-            builder.WebHost.UseUrls(parse.GetValue(urls) ?? builder.Configuration["Urls"] ?? "http://127.0.0.1:5080");
+            var metrics = builder.Configuration.GetSection("Metrics").Get<MetricsOptions>() ?? new MetricsOptions();
+            var listen = parse.GetValue(urls) ?? builder.Configuration["Urls"] ?? "http://127.0.0.1:5080";
+            // a metrics port listens on loopback only, beside the main addresses
+            builder.WebHost.UseUrls(metrics.Port > 0 ? $"{listen};http://127.0.0.1:{metrics.Port}" : listen);
             builder.Services.AddPolicyWatch(builder.Configuration);
             builder.Services.AddPolicyWatchJobs(builder.Configuration, runWorkers: !parse.GetValue(noWorker));
             builder.Services.AddPolicyWatchHealthChecks();
             builder.Services.AddPolicyWatchAuth();
             builder.Services.AddPolicyWatchHardening(builder.Configuration);
+            builder.Services.AddPolicyWatchMetrics();
             builder.Services.AddRazorPages();
             builder.Services.AddOpenApi();
             builder.Services.AddProblemDetails();
@@ -45,6 +49,7 @@ public static class ServeCommand
             app.MapUnsubscribeApi();
             app.MapSubscribersApi();
             app.MapRazorPages();
+            app.MapPolicyWatchMetrics(metrics);
             app.MapHangfireDashboard("/hangfire", new DashboardOptions
             {
                 DisplayStorageConnectionString = false,

@@ -166,6 +166,7 @@ public sealed class DigestSender(Store store, DigestMailer mailer, DigestOptions
         if (digest.IsEmpty && !subscriber.SendEmpty)
         {
             await store.FinishDeliveryAsync(subscriberId, day, "skipped", 0, null, null, digest.PeriodStart, digest.PeriodEnd, ct);
+            Telemetry.Digests.Add(1, new KeyValuePair<string, object?>("outcome", "skipped"));
             return DigestOutcome.Skipped;
         }
         var messageId = MessageId(subscriberId, day);
@@ -176,13 +177,16 @@ public sealed class DigestSender(Store store, DigestMailer mailer, DigestOptions
                 await DbRetry.RunAsync(() => store.FinishSentDeliveryAsync(subscriberId, day, digest.Total, messageId, digest.PeriodStart, digest.PeriodEnd,
                     digest.ArticleIds, CancellationToken.None), CancellationToken.None);
                 log.LogInformation("Sent digest {Day} to subscriber {SubscriberId} ({Articles} articles)", day, subscriberId, digest.Total);
+                Telemetry.Digests.Add(1, new KeyValuePair<string, object?>("outcome", "sent"));
                 return DigestOutcome.Sent;
             case SendOutcome.PermanentFailure:
                 await store.FinishDeliveryAsync(subscriberId, day, "failed", 0, null, error, digest.PeriodStart, digest.PeriodEnd, ct);
                 log.LogWarning("Digest {Day} to subscriber {SubscriberId} refused for good: {Error}", day, subscriberId, error);
+                Telemetry.Digests.Add(1, new KeyValuePair<string, object?>("outcome", "failed"));
                 return DigestOutcome.Failed;
             default:
                 await store.ReleaseDeliveryAsync(subscriberId, day, error!, ct);
+                Telemetry.Digests.Add(1, new KeyValuePair<string, object?>("outcome", "retry"));
                 log.LogWarning("Digest {Day} to subscriber {SubscriberId} failed for now (attempt {Attempt}): {Error}", day, subscriberId, claim.Attempts, error);
                 throw new DigestRetryException($"digest {day} for subscriber {subscriberId}: {error}");
         }

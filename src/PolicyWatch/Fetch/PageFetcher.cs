@@ -57,6 +57,7 @@ public sealed class PageFetcher(IHttpClientFactory clients, FetchOptions options
 
                 using var response = await http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, token);
                 var status = (int)response.StatusCode;
+                Telemetry.Fetches.Add(1, new KeyValuePair<string, object?>("status_class", Telemetry.StatusClass(status)), new KeyValuePair<string, object?>("host", current.Host));
 
                 if (status is >= 300 and < 400 && status != 304)
                 {

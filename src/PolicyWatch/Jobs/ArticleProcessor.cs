@@ -31,6 +31,13 @@ public sealed class ArticleProcessor(Store store, PageFetcher fetcher, ArticleEx
         var assessment = tagger.Assess(article.Title ?? "", article.Body);
         var tags = assessment.Tags;
         var saved = await DbRetry.RunAsync(() => store.SaveProcessedAsync(articleId, page.FinalUrl, article, tags, ct, assessment.Review), ct);
+        if (saved.Outcome == SaveOutcome.Saved)
+        {
+            Telemetry.Articles.Add(1, new KeyValuePair<string, object?>("outcome", "stored"));
+            Telemetry.Extractions.Add(1, new KeyValuePair<string, object?>("method", article.Method));
+            foreach (var t in tags) Telemetry.Tags.Add(1, new KeyValuePair<string, object?>("topic", t.Topic));
+        }
+        else if (saved.Outcome == SaveOutcome.MergedIntoExisting) Telemetry.Articles.Add(1, new KeyValuePair<string, object?>("outcome", "merged"));
         switch (saved.Outcome)
         {
             case SaveOutcome.MergedIntoExisting:
@@ -48,6 +55,7 @@ public sealed class ArticleProcessor(Store store, PageFetcher fetcher, ArticleEx
     private async Task<ProcessOutcome> FailAsync(ArticleClaim claim, string error, bool permanent, TimeSpan? retryAfter, CancellationToken ct)
     {
         var final = permanent || claim.Attempts >= options.MaxAttempts;
+        Telemetry.Articles.Add(1, new KeyValuePair<string, object?>("outcome", final ? "failed" : "retry"));
         var delay = options.RetryDelay * Math.Pow(2, claim.Attempts - 1);
         if (retryAfter is { } wait && wait > delay) delay = wait;
         await DbRetry.RunAsync(() => store.RecordArticleFailureAsync(claim.Id, error, final, clock.GetUtcNow() + delay, ct), ct);

@@ -71,6 +71,7 @@ public sealed class SourcePoller(Store store, PageFetcher fetcher, IngestOptions
                 NotModified = true, Etag = source.Etag, LastModified = source.LastModified,
             }, ct), ct);
             log.LogInformation("Polled {Source}: not modified", source.Slug);
+            Telemetry.Polls.Add(1, new KeyValuePair<string, object?>("outcome", "not_modified"));
             return new PollResult(source.Slug, true, true, [], [], 0, null);
         }
         if (!page.IsSuccess)
@@ -112,6 +113,7 @@ public sealed class SourcePoller(Store store, PageFetcher fetcher, IngestOptions
         log.LogInformation("Polled {Source}: {Items} items, {New} new, {Updated} updated", source.Slug, parsed.Items.Count, newCount, discovered.UpdatedIds.Count);
         if (parsed.Warnings.Count > 0)
             log.LogWarning("Source {Source} {Warning}", source.Slug, string.Join(" | ", parsed.Warnings));
+        Telemetry.Polls.Add(1, new KeyValuePair<string, object?>("outcome", parsed.Warnings.Count > 0 ? "repaired" : "ok"));
         return new PollResult(source.Slug, true, false, discovered.NewIds, discovered.UpdatedIds, discovered.Unchanged, null);
     }
 
@@ -130,6 +132,7 @@ public sealed class SourcePoller(Store store, PageFetcher fetcher, IngestOptions
             Success = false, Error = error, NextPollAt = clock.GetUtcNow() + wait, CurrentInterval = source.CurrentInterval,
         };
         await DbRetry.RunAsync(() => store.RecordPollAsync(source.Id, outcome, ct), ct);
+        Telemetry.Polls.Add(1, new KeyValuePair<string, object?>("outcome", "failed"));
         log.LogWarning("Polling {Source} failed ({Failures} in a row), next try in {Wait}: {Error}", source.Slug, source.ErrorCount + 1, wait, error);
         return new PollResult(source.Slug, false, false, [], [], 0, error);
     }

@@ -82,6 +82,19 @@ public sealed partial class Store
     /// <param name="plans">When given, receives <c>EXPLAIN (ANALYZE, BUFFERS)</c> of each step that finds matches (benchmarks, diagnosis).</param>
     public async Task<SearchResult> SearchAsync(SearchQuery query, DateTimeOffset now, CancellationToken ct = default, List<string>? plans = null)
     {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        try
+        {
+            return await SearchCoreAsync(query, now, ct, plans);
+        }
+        finally
+        {
+            Telemetry.SearchDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
+        }
+    }
+
+    private async Task<SearchResult> SearchCoreAsync(SearchQuery query, DateTimeOffset now, CancellationToken ct, List<string>? plans)
+    {
         query = query.Validated();
         var cursor = Cursor.Parse(query.After, query.Sort, now) ?? new Cursor(now, null, null, null);
         var byDate = query.Sort == SearchSort.Date;

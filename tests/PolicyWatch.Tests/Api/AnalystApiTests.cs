@@ -52,6 +52,22 @@ public sealed class AnalystApiTests(PostgresFixture pg) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Metrics_ForAdminsOnly_InPrometheusFormat_WithOurNames()
+    {
+        await GetJsonAsync("/api/search?q=export");
+        using var admin = _app.Client(_app.AdminKey);
+        var response = await admin.GetAsync("/metrics");
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, text);
+        Assert.Contains("policywatch_search_duration_seconds_bucket", text);
+        Assert.Contains("policywatch_sources{", text);
+        using var analyst = _app.Client(_app.AnalystKey);
+        Assert.Equal(HttpStatusCode.Forbidden, (await analyst.GetAsync("/metrics")).StatusCode);
+        using var anonymous = new HttpClient { BaseAddress = _app.BaseUrl };
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/metrics")).StatusCode);
+    }
+
+    [Fact]
     public async Task RevokedOrWrongKey_IsRefused()
     {
         using var http = _app.Client("pw_00000000_not-a-key");
