@@ -29,6 +29,8 @@ public static class ServiceCollectionExtensions
             .Build());
         services.AddSingleton<Store>();
         services.AddSingleton<Migrator>();
+        // with a database, politeness is shared by every process on it
+        services.AddSingleton<Fetch.IHostSlots, HostSlots>();
         services.AddPolicyWatchFetching(config);
         services.AddSingleton<ArticleExtractor>();
 
@@ -61,7 +63,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<FetchOptions>>().Value);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<AddressGuard>();
-        services.AddSingleton<HostThrottle>();
+        services.AddSingleton(sp => new HostThrottle(sp.GetRequiredService<FetchOptions>(), sp.GetRequiredService<TimeProvider>(), sp.GetService<IHostSlots>()));
         services.AddSingleton<RobotsCache>();
         services.AddSingleton<PageFetcher>();
         var client = services.AddHttpClient(PageFetcher.ClientName, c => c.Timeout = Timeout.InfiniteTimeSpan)

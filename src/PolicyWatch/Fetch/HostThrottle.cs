@@ -3,10 +3,21 @@ using System.Collections.Concurrent;
 namespace PolicyWatch.Fetch;
 
 /// <summary>
-/// Per-host politeness inside one process: at most N requests in flight to a host, and a minimum interval
-/// between request starts (Fetch:HostDelay, raised by a robots.txt Crawl-delay).
+/// Shared request starts: reserves the next start of a request to a host across every process on the database, at
+/// least <c>delay</c> after the previous one, and says how long to wait for it.
 /// </summary>
-public sealed class HostThrottle(FetchOptions options, TimeProvider clock)
+public interface IHostSlots
+{
+    /// <summary>Reserves a start for <paramref name="host"/>; returns how long to wait before starting (zero when at once).</summary>
+    Task<TimeSpan> ReserveAsync(string host, TimeSpan delay, CancellationToken ct);
+}
+
+/// <summary>
+/// Per-host politeness: at most N requests in flight to a host from this process, and a minimum interval between
+/// request starts (Fetch:HostDelay, raised by a robots.txt Crawl-delay) kept across every process sharing the
+/// database when <see cref="IHostSlots"/> is registered (workers), or within this process otherwise (one-shot verbs).
+/// </summary>
+public sealed class HostThrottle(FetchOptions options, TimeProvider clock, IHostSlots? shared = null)
 {
     private readonly ConcurrentDictionary<string, HostState> _hosts = new(StringComparer.OrdinalIgnoreCase);
 
@@ -19,6 +30,12 @@ public sealed class HostThrottle(FetchOptions options, TimeProvider clock)
         try
         {
             var delay = options.HostDelay > state.CrawlDelay ? options.HostDelay : state.CrawlDelay;
+            if (shared is not null && delay > TimeSpan.Zero)
+            {
+                var wait = await shared.ReserveAsync(host, delay, ct);
+                if (wait > TimeSpan.Zero) await Task.Delay(wait, clock, ct);
+                return new Release(state.Slots);
+            }
             while (true)
             {
                 TimeSpan wait;

@@ -1,0 +1,38 @@
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using PolicyWatch.Fetch;
+using PolicyWatch.Storage;
+using PolicyWatch.Tests.Support;
+
+namespace PolicyWatch.Tests.Fetch;
+
+/// <summary>Politeness shared through the database: throttles that share nothing else (as in separate worker processes) keep one host's delay together.</summary>
+[Collection("postgres")]
+public sealed class SharedPolitenessTests(PostgresFixture pg)
+{
+    [Fact]
+    public async Task ThreeThrottlesOnOneDatabase_NeverStartTwoRequestsToAHostCloserThanItsDelay()
+    {
+        var db = await pg.CreateDatabaseAsync();
+        var delay = TimeSpan.FromMilliseconds(250);
+        var options = new FetchOptions { HostDelay = delay, MaxConcurrentPerHost = 2 };
+        var throttles = Enumerable.Range(0, 3).Select(_ => new HostThrottle(options, TimeProvider.System, new HostSlots(NpgsqlDataSource.Create(db)))).ToList();
+        var starts = new System.Collections.Concurrent.ConcurrentBag<DateTimeOffset>();
+
+        await Task.WhenAll(throttles.SelectMany(t => Enumerable.Range(0, 4).Select(async _ =>
+        {
+            using var slot = await t.AcquireAsync("gov.example", default);
+            starts.Add(DateTimeOffset.UtcNow);
+            await Task.Delay(20);
+        })));
+
+        var ordered = starts.Order().ToList();
+        Assert.Equal(12, ordered.Count);
+        var gaps = ordered.Zip(ordered.Skip(1), (a, b) => b - a).ToList();
+        // a few milliseconds of scheduling jitter between the database's clock and ours
+        Assert.All(gaps, g => Assert.True(g >= delay - TimeSpan.FromMilliseconds(15), $"gap {g.TotalMilliseconds} ms"));
+        // another host is not held up by this one
+        var other = DateTimeOffset.UtcNow;
+        using (await throttles[0].AcquireAsync("other.example", default)) Assert.True(DateTimeOffset.UtcNow - other < delay);
+    }
+}
