@@ -60,6 +60,17 @@ public static class BenchCommand
         });
         bench.Subcommands.Add(classify);
 
+        var labelled = new Option<string>("--labelled") { Description = "Labelled passages (JSON Lines: id, text, artefacts)", DefaultValueFactory = _ => Path.Combine(ClassifyCommands.ModelsRoot(), "artefacts", "labelled.jsonl") };
+        var artefacts = new Command("artefacts", "Reference recogniser: precision and recall per kind on our labelled passages, and speed");
+        artefacts.Options.Add(labelled);
+        artefacts.SetAction(async (parse, ct) =>
+        {
+            var markdown = await ArtefactBenchmark.RunAsync(parse.GetValue(labelled)!, parse.InvocationConfiguration.Error, ct);
+            Write(parse, output, "artefacts", markdown);
+            return 0;
+        });
+        bench.Subcommands.Add(artefacts);
+
         var corpus = new Option<int>("--articles") { Description = "Generated articles", DefaultValueFactory = _ => 1_000_000 };
         corpus.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 100 or > 5_000_000) r.AddError("--articles must be between 100 and 5000000"); });
         var rebuild = new Option<bool>("--rebuild") { Description = "Build the generated corpus afresh even when a matching one is kept from an earlier run" };

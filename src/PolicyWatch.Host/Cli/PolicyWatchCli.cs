@@ -35,6 +35,7 @@ public static class PolicyWatchCli
         root.Subcommands.Add(IngestCommands.BuildArticles());
         root.Subcommands.Add(FeedCommand.Build());
         root.Subcommands.Add(ExtractCommand.Build());
+        root.Subcommands.Add(ArtefactCommands.Build());
         root.Subcommands.Add(ClassifyCommands.BuildTrain());
         root.Subcommands.Add(ClassifyCommands.BuildClassify());
         root.Subcommands.Add(ClassifyCommands.BuildEval());

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using PolicyWatch.Artefacts;
@@ -199,26 +198,16 @@ public sealed class ArtefactRecognizerTests
     }
 
     [Fact]
-    public void Recognize_IsFast_EvenOnAdversarialText()
+    public void AdversarialText_GivesOrderedNonOverlappingReferences()
     {
-        var article = new StringBuilder();
-        while (article.Length < 5000)
-            article.Append("BIS added firms to the Entity List (90 FR 8312) under 15 CFR part 744 and ECCN 3A090.a; ")
-                .Append("S. Korea's exports rose 5.2% in 2025-2026, and H.R. 3447 (119th) is pending. ");
-        var inputs = new List<string> { article.ToString(0, 5000) };
+        // speed is measured by `policywatch bench artefacts`, never here; this checks that such inputs stay well-formed
         foreach (var unit in new[] { "S. 1 ", "parts 730, ", "15 CFR ", "Announcement No. 1 ", "3A090/", "the entity list ", "No. No. ", "Executive Orders 14110, ", "商务部" })
-            inputs.Add(string.Concat(Enumerable.Repeat(unit, 5000 / unit.Length)));
-        foreach (var input in inputs) _ = ArtefactRecognizer.Recognize(input); // warm-up
-
-        var watch = Stopwatch.StartNew();
-        const int rounds = 20;
-        for (var i = 0; i < rounds; i++)
-            foreach (var input in inputs) _ = ArtefactRecognizer.Recognize(input);
-        watch.Stop();
-
-        // the budget is 1 ms per 5,000-character article; allow ten times that for a busy test machine
-        var perText = watch.Elapsed.TotalMilliseconds / (rounds * inputs.Count);
-        Assert.True(perText < 10, $"{perText:F2} ms per 5,000-character text");
+        {
+            var input = string.Concat(Enumerable.Repeat(unit, 5000 / unit.Length));
+            var refs = ArtefactRecognizer.Recognize(input);
+            for (var i = 1; i < refs.Count; i++) Assert.True(refs[i - 1].End <= refs[i].Start, $"{unit}: {refs[i - 1]} overlaps {refs[i]}");
+            Assert.All(refs, r => Assert.Equal(input[r.Start..r.End], r.Text));
+        }
     }
 
     [Fact]
