@@ -49,7 +49,7 @@ public sealed record BenchCorpus(string ConnectionString, int Articles, DateTime
         await new Migrator(db, NullLogger<Migrator>.Instance).MigrateAsync(ct);
         var now = DateTimeOffset.UtcNow;
         var watch = Stopwatch.StartNew();
-        await SearchBenchmark.BuildCorpusAsync(db, articles, now, ct);
+        await SearchBenchmark.BuildCorpusAsync(db, articles, now, ct, log);
         watch.Stop();
         // queries run as of the end of the build, when every generated article has been found
         now = DateTimeOffset.UtcNow;

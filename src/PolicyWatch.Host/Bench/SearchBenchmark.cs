@@ -42,13 +42,15 @@ public static class SearchBenchmark
     }
 
     /// <summary>500 sources and the generated articles with topics, loaded with COPY and analysed.</summary>
-    internal static async Task BuildCorpusAsync(NpgsqlDataSource db, int articles, DateTimeOffset now, CancellationToken ct)
+    internal static async Task BuildCorpusAsync(NpgsqlDataSource db, int articles, DateTimeOffset now, CancellationToken ct, TextWriter? log = null)
     {
+        var progress = new ProgressReport("corpus articles", articles, line => log?.WriteLine(line));
         await using (var conn = await db.OpenConnectionAsync(ct))
         await using (var cmd = new NpgsqlCommand("INSERT INTO sources (slug, name, url, kind) SELECT 'src-' || g, 'Source ' || g, 'https://src' || g || '.example/rss', 'rss' FROM generate_series(1, 500) g", conn))
             await cmd.ExecuteNonQueryAsync(ct);
         var streams = Math.Max(1, Environment.ProcessorCount);
-        await Task.WhenAll(Enumerable.Range(0, streams).Select(s => CopyArticlesAsync(db, s, streams, articles, now, ct)));
+        await Task.WhenAll(Enumerable.Range(0, streams).Select(s => CopyArticlesAsync(db, s, streams, articles, now, ct, progress)));
+        log?.WriteLine("corpus: tagging articles and analysing tables (the last steps)");
         await using (var conn = await db.OpenConnectionAsync(ct))
         {
             await using (var topics = new NpgsqlCommand("""
@@ -157,7 +159,7 @@ public static class SearchBenchmark
         return new SearchQuery { Text = text, Topics = topics, Since = since, Limit = 20, Facets = true };
     }
 
-    internal static async Task CopyArticlesAsync(NpgsqlDataSource db, int stream, int streams, int total, DateTimeOffset now, CancellationToken ct)
+    internal static async Task CopyArticlesAsync(NpgsqlDataSource db, int stream, int streams, int total, DateTimeOffset now, CancellationToken ct, ProgressReport? progress = null)
     {
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var writer = await conn.BeginBinaryImportAsync(
@@ -165,6 +167,7 @@ public static class SearchBenchmark
         var rng = new Random(1000 + stream);
         for (var i = stream; i < total; i += streams)
         {
+            if ((i / streams) % 1000 == 0) progress?.Advance(Math.Min(1000, (total - i + streams - 1) / streams));
             var url = $"https://news{i % 500}.example/{i}";
             var title = Sentence(rng, 8 + rng.Next(8));
             var body = Body(rng);

@@ -12,6 +12,7 @@ public sealed class Reclassifier(Store store, TopicClassifier classifier, ILogge
         if (classifier.Model is null) throw new ConfigurationException("no trained topic model to re-tag with (run `policywatch train`)");
         var done = 0;
         long after = 0;
+        var watch = System.Diagnostics.Stopwatch.StartNew();
         while (true)
         {
             var batch = await store.ArticleTextsAsync(after, since, batchSize, ct);
@@ -23,7 +24,7 @@ public sealed class Reclassifier(Store store, TopicClassifier classifier, ILogge
                 batch.Select((b, i) => (b.Id, assessed[i].Review)).ToList());
             done += batch.Count;
             after = batch[^1].Id;
-            log.LogInformation("Re-tagged {Done} articles", done);
+            log.LogInformation("Re-tagged {Done} articles ({Rate:0} a second)", done, done / Math.Max(0.001, watch.Elapsed.TotalSeconds));
         }
         return done;
     }
