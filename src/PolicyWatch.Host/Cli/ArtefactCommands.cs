@@ -23,31 +23,39 @@ public static class ArtefactCommands
         {
             var inFile = parse.GetValue(input)!;
             if (!File.Exists(inFile)) throw new ConfigurationException($"no such file: {inFile}");
-            await using var writer = new StreamWriter(parse.GetValue(output)!);
+            // written beside the target and moved into place at the end: a bad line never leaves half a file
+            var outFile = parse.GetValue(output)!;
+            var partial = outFile + ".partial";
             var n = 0;
             var found = 0;
-            foreach (var line in File.ReadLines(inFile))
+            await using (var writer = new StreamWriter(partial))
             {
-                n++;
-                if (string.IsNullOrWhiteSpace(line)) continue;
-                string id, text;
-                try
+                foreach (var line in File.ReadLines(inFile))
                 {
-                    using var doc = JsonDocument.Parse(line);
-                    id = doc.RootElement.GetProperty("id").ToString();
-                    text = doc.RootElement.GetProperty("text").GetString() ?? "";
+                    n++;
+                    if (string.IsNullOrWhiteSpace(line)) continue;
+                    string id, text;
+                    try
+                    {
+                        using var doc = JsonDocument.Parse(line);
+                        id = doc.RootElement.GetProperty("id").ToString();
+                        text = doc.RootElement.GetProperty("text").GetString() ?? "";
+                    }
+                    catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
+                    {
+                        writer.Close();
+                        File.Delete(partial);
+                        throw new ConfigurationException($"{inFile}:{n}: not a {{\"id\",\"text\"}} object ({e.Message})");
+                    }
+                    var refs = ArtefactRecognizer.Recognize(text);
+                    found += refs.Count;
+                    await writer.WriteLineAsync(JsonSerializer.Serialize(new
+                    {
+                        id, artefacts = refs.Select(r => new { id = r.Id, kind = r.Kind, start = r.Start, end = r.End, text = r.Text }),
+                    }, ExtractCommand.JsonLine));
                 }
-                catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
-                {
-                    throw new ConfigurationException($"{inFile}:{n}: not a {{\"id\",\"text\"}} object ({e.Message})");
-                }
-                var refs = ArtefactRecognizer.Recognize(text);
-                found += refs.Count;
-                await writer.WriteLineAsync(JsonSerializer.Serialize(new
-                {
-                    id, artefacts = refs.Select(r => new { id = r.Id, kind = r.Kind, start = r.Start, end = r.End, text = r.Text }),
-                }, ExtractCommand.JsonLine));
             }
+            File.Move(partial, outFile, overwrite: true);
             await parse.InvocationConfiguration.Error.WriteLineAsync($"recognised {found} reference(s) in {n} line(s)");
             return 0;
         });

@@ -33,7 +33,10 @@ public static class FeedCommand
         command.Options.Add(baseUrl);
         command.Validators.Add(r =>
         {
-            if (r.GetValue(kind) == "page" && string.IsNullOrWhiteSpace(r.GetValue(selector))) r.AddError("--kind page needs --link-selector CSS");
+            string? kindValue;
+            try { kindValue = r.GetValue(kind); }
+            catch (InvalidOperationException) { return; } // an unknown kind is reported by the option itself
+            if (kindValue == "page" && string.IsNullOrWhiteSpace(r.GetValue(selector))) r.AddError("--kind page needs --link-selector CSS");
             if (r.GetValue(baseUrl) is { } u && !(Uri.TryCreate(u, UriKind.Absolute, out var b) && b.Scheme is "http" or "https"))
                 r.AddError("--url must be an absolute http(s) URL");
         });

@@ -115,6 +115,8 @@ public static class FeedParser
         var trimmed = text.TrimStart('\uFEFF', ' ', '\t', '\r', '\n');
         if (LooksLikeHtml(trimmed))
             return FeedParseResult.Failed("not a feed: the server sent an HTML page");
+        if (trimmed.StartsWith('{') || trimmed.StartsWith('['))
+            return FeedParseResult.Failed("not an RSS or Atom feed: the content is JSON (a JSON Feed? use kind jsonfeed)");
         try
         {
             var feed = FeedReader.ReadFromString(trimmed);
