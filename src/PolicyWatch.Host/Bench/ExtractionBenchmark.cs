@@ -173,21 +173,8 @@ public static partial class ExtractionBenchmark
         return new Speed(times.Count / total.Elapsed.TotalSeconds, times[times.Count / 2], times[(int)(times.Count * 0.95)], times[^1]);
     }
 
-    private static async Task<string?> ScoreAsync(string benchmarkDir, string predsFile, CancellationToken ct)
-    {
-        var script = Path.Combine(benchmarkDir, "score.py");
-        if (!File.Exists(script)) return null;
-        var psi = new ProcessStartInfo("python3") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { script, predsFile, "--worst", "0" }) psi.ArgumentList.Add(a);
-        try
-        {
-            using var p = Process.Start(psi)!;
-            var output = await p.StandardOutput.ReadToEndAsync(ct);
-            await p.WaitForExitAsync(ct);
-            return p.ExitCode == 0 ? output : null;
-        }
-        catch (System.ComponentModel.Win32Exception) { return null; }
-    }
+    private static Task<string?> ScoreAsync(string benchmarkDir, string predsFile, CancellationToken ct) =>
+        RunPythonAsync(Path.Combine(benchmarkDir, "score.py"), [predsFile, "--worst", "0"], ct);
 
     private static string Cell(string? scoreOutput, string metric) =>
         scoreOutput is not null && Regex.Match(scoreOutput, $@"(?m)^{metric}\s+([0-9.]+)\s*±\s*([0-9.]+)") is { Success: true } m

@@ -245,6 +245,42 @@ public sealed partial class SecurityTests(PostgresFixture pg) : IAsyncLifetime
         Assert.Empty(failures);
     }
 
+    [Fact]
+    public async Task FuzzedBodiesAndForms_OnEveryWrite_NeverGetA500()
+    {
+        using var admin = _app.Client(_app.AdminKey);
+        var random = new Random(11);
+        string[] hostile = ["\u0000", "'; DROP TABLE users; --", new string('-', 40), "💩", "99999999999999999999", "-1", "NaN", "\u202e", "<script>alert(1)</script>",
+            "a@b", "x\r\nBcc: y@z", new string('x', 5000), "", " ", "null", "%00", "../../etc/passwd", "2300-01-01", "{}", "\u001b[31m"];
+        string H() => hostile[random.Next(hostile.Length)];
+        var failures = new List<string>();
+        async Task Check(string what, Task<HttpResponseMessage> call)
+        {
+            var response = await call;
+            if ((int)response.StatusCode >= 500) failures.Add($"{(int)response.StatusCode} {what}");
+        }
+        StringContent Json(object o) => new(System.Text.Json.JsonSerializer.Serialize(o), System.Text.Encoding.UTF8, "application/json");
+        for (var i = 0; i < 60; i++)
+        {
+            await Check("POST /api/saved-searches", admin.PostAsync("/api/saved-searches", Json(new { name = H(), query = H() })));
+            await Check("PUT /api/subscribers", admin.PutAsync("/api/subscribers", Json(new { email = H(), name = H(), topics = new[] { H() }, timeZone = H(), frequency = H(), sendTime = H() })));
+            await Check("POST feedback", admin.PostAsync($"/api/articles/{_app.ArticleIds[0]}/feedback", Json(new { topic = H(), verdict = H() })));
+            await Check("DELETE subscriber", admin.DeleteAsync($"/api/subscribers/{Uri.EscapeDataString(H().Length == 0 ? "x" : H())}"));
+            await Check("raw body", admin.PostAsync("/api/saved-searches", new StringContent(H(), System.Text.Encoding.UTF8, "application/json")));
+        }
+        // the sign-in form, with its token, and hostile user names and passwords
+        var (browser, _) = Browser();
+        for (var i = 0; i < 20; i++)
+        {
+            var token = await TokenAsync(browser, "/login");
+            await Check("POST /login", browser.PostAsync("/login", new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["username"] = H(), ["password"] = H(), ["returnUrl"] = H(), ["__RequestVerificationToken"] = token,
+            })));
+        }
+        Assert.Empty(failures);
+    }
+
     [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
     private static partial Regex TokenField();
 }
