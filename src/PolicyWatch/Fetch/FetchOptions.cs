@@ -9,7 +9,7 @@ public sealed class FetchOptions
     /// <summary>Bodies above this many bytes (after decompression) are refused while streaming.</summary>
     public long MaxBodyBytes { get; set; } = 10 * 1024 * 1024;
     public int MaxRedirects { get; set; } = 5;
-    /// <summary>Minimum interval between the starts of two requests to one host, kept across every process on the database (workers), else within this process.</summary>
+    /// <summary>Minimum interval between the end of one request to a host and the start of the next, kept across every process on the database (workers), else between starts within this process.</summary>
     public TimeSpan HostDelay { get; set; } = TimeSpan.FromSeconds(1);
     /// <summary>Requests in flight to one host from this process.</summary>
     public int MaxConcurrentPerHost { get; set; } = 2;

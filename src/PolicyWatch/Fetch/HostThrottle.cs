@@ -3,13 +3,17 @@ using System.Collections.Concurrent;
 namespace PolicyWatch.Fetch;
 
 /// <summary>
-/// Shared request starts: reserves the next start of a request to a host across every process on the database, at
-/// least <c>delay</c> after the previous one, and says how long to wait for it.
+/// Requests to one host shared by every process on the database: one at a time, each starting at least <c>delay</c>
+/// after the previous one ended, so the host sees the delay between requests however busy any client machine is.
 /// </summary>
 public interface IHostSlots
 {
-    /// <summary>Reserves a start for <paramref name="host"/>; returns how long to wait before starting (zero when at once).</summary>
-    Task<TimeSpan> ReserveAsync(string host, TimeSpan delay, CancellationToken ct);
+    /// <summary>
+    /// Waits until this process may send a request to <paramref name="host"/> (the previous one, from any process,
+    /// ended at least <paramref name="delay"/> ago) and holds the host until the returned lease is disposed, which
+    /// records the end. Throws <see cref="OperationCanceledException"/> when <paramref name="ct"/> fires while waiting.
+    /// </summary>
+    Task<IAsyncDisposable> AcquireAsync(string host, TimeSpan delay, CancellationToken ct);
 }
 
 /// <summary>
@@ -23,7 +27,7 @@ public sealed class HostThrottle(FetchOptions options, TimeProvider clock, IHost
 
     public void SetMinimumDelay(string host, TimeSpan delay) => _hosts.GetOrAdd(host, _ => new HostState(options.MaxConcurrentPerHost)).CrawlDelay = delay;
 
-    public async Task<IDisposable> AcquireAsync(string host, CancellationToken ct)
+    public async Task<IAsyncDisposable> AcquireAsync(string host, CancellationToken ct)
     {
         var state = _hosts.GetOrAdd(host, _ => new HostState(options.MaxConcurrentPerHost));
         await state.Slots.WaitAsync(ct);
@@ -31,11 +35,7 @@ public sealed class HostThrottle(FetchOptions options, TimeProvider clock, IHost
         {
             var delay = options.HostDelay > state.CrawlDelay ? options.HostDelay : state.CrawlDelay;
             if (shared is not null && delay > TimeSpan.Zero)
-            {
-                var wait = await shared.ReserveAsync(host, delay, ct);
-                if (wait > TimeSpan.Zero) await Task.Delay(wait, clock, ct);
-                return new Release(state.Slots);
-            }
+                return new SharedRelease(state.Slots, await shared.AcquireAsync(host, delay, ct));
             while (true)
             {
                 TimeSpan wait;
@@ -68,12 +68,24 @@ public sealed class HostThrottle(FetchOptions options, TimeProvider clock, IHost
         public TimeSpan CrawlDelay { get; set; }
     }
 
-    private sealed class Release(SemaphoreSlim slots) : IDisposable
+    private sealed class Release(SemaphoreSlim slots) : IAsyncDisposable
     {
         private int _done;
-        public void Dispose()
+        public ValueTask DisposeAsync()
         {
             if (Interlocked.Exchange(ref _done, 1) == 0) slots.Release();
+            return ValueTask.CompletedTask;
+        }
+    }
+
+    private sealed class SharedRelease(SemaphoreSlim slots, IAsyncDisposable lease) : IAsyncDisposable
+    {
+        private int _done;
+        public async ValueTask DisposeAsync()
+        {
+            if (Interlocked.Exchange(ref _done, 1) != 0) return;
+            try { await lease.DisposeAsync(); }
+            finally { slots.Release(); }
         }
     }
 }

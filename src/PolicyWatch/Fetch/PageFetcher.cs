@@ -47,7 +47,7 @@ public sealed class PageFetcher(IHttpClientFactory clients, FetchOptions options
                     if (verdict is not null) return verdict with { RequestedUrl = url };
                 }
 
-                using var slot = await throttle.AcquireAsync(current.Authority, token);
+                await using var slot = await throttle.AcquireAsync(current.Authority, token);
                 using var message = new HttpRequestMessage(HttpMethod.Get, current);
                 message.Headers.TryAddWithoutValidation("User-Agent", options.UserAgent);
                 message.Headers.TryAddWithoutValidation("Accept", Accept);
@@ -216,7 +216,7 @@ public sealed class RobotsCache(IHttpClientFactory clients, FetchOptions options
         try
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
-            using var slot = await throttle.AcquireAsync(robotsUrl.Authority, timeout.Token);
+            await using var slot = await throttle.AcquireAsync(robotsUrl.Authority, timeout.Token);
             using var message = new HttpRequestMessage(HttpMethod.Get, robotsUrl);
             message.Headers.TryAddWithoutValidation("User-Agent", options.UserAgent);
             using var response = await clients.CreateClient(PageFetcher.ClientName).SendAsync(message, HttpCompletionOption.ResponseHeadersRead, timeout.Token);

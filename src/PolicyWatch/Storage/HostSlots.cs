@@ -5,19 +5,57 @@ using PolicyWatch.Fetch;
 namespace PolicyWatch.Storage;
 
 /// <summary>
-/// <see cref="IHostSlots"/> in PostgreSQL (table <c>host_slots</c>): one atomic upsert per request reserves the next
-/// start, measured on the database's clock, so processes on different machines agree whatever their own clocks say.
+/// <see cref="IHostSlots"/> in PostgreSQL: a session advisory lock per host makes requests to it one at a time across
+/// every process (a process that dies releases it with its connection), and table <c>host_slots</c> keeps when the
+/// last request ended, on the database's clock, so machines agree whatever their own clocks say.
 /// </summary>
 public sealed class HostSlots(NpgsqlDataSource db) : IHostSlots
 {
-    public async Task<TimeSpan> ReserveAsync(string host, TimeSpan delay, CancellationToken ct)
+    private static readonly TimeSpan SafetyMargin = TimeSpan.FromMilliseconds(5);
+
+    public async Task<IAsyncDisposable> AcquireAsync(string host, TimeSpan delay, CancellationToken ct)
     {
-        await using var conn = await db.OpenConnectionAsync(ct);
-        var seconds = await conn.ExecuteScalarAsync<double>(new CommandDefinition("""
-            INSERT INTO host_slots AS h (host, next_start) VALUES (@host, clock_timestamp() + @delay)
-            ON CONFLICT (host) DO UPDATE SET next_start = greatest(h.next_start, clock_timestamp()) + @delay
-            RETURNING greatest(extract(epoch FROM (next_start - @delay - clock_timestamp())), 0)::float8
-            """, new { host = host.ToLowerInvariant(), delay }, cancellationToken: ct));
-        return TimeSpan.FromSeconds(seconds);
+        var key = host.ToLowerInvariant();
+        var conn = await db.OpenConnectionAsync(ct);
+        try
+        {
+            await conn.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_lock(hashtextextended('policywatch-host:' || @key, 0))", new { key }, cancellationToken: ct));
+            var wait = await conn.ExecuteScalarAsync<double?>(new CommandDefinition(
+                "SELECT greatest(extract(epoch FROM (next_start - clock_timestamp())), 0)::float8 FROM host_slots WHERE host = @key",
+                new { key }, cancellationToken: ct)) ?? 0;
+            // a few milliseconds more than asked: timers fire up to a tick early and the server stamps arrivals late
+            if (wait > 0) await Task.Delay(TimeSpan.FromSeconds(wait) + SafetyMargin, ct);
+            return new Lease(conn, key, delay);
+        }
+        catch
+        {
+            await conn.DisposeAsync(); // closing the session frees the lock
+            throw;
+        }
+    }
+
+    private sealed class Lease(NpgsqlConnection conn, string key, TimeSpan delay) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            try
+            {
+                // the next request may start a delay after this one ended; committed before the lock is let go (one
+                // batch would be one transaction, and the next holder would read the old time)
+                await conn.ExecuteAsync(new CommandDefinition("""
+                    INSERT INTO host_slots (host, next_start) VALUES (@key, clock_timestamp() + @delay)
+                    ON CONFLICT (host) DO UPDATE SET next_start = excluded.next_start
+                    """, new { key, delay }));
+                await conn.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_unlock(hashtextextended('policywatch-host:' || @key, 0))", new { key }));
+            }
+            catch (NpgsqlException)
+            {
+                // the database is away: closing the connection below releases the lock anyway
+            }
+            finally
+            {
+                await conn.DisposeAsync();
+            }
+        }
     }
 }

@@ -21,7 +21,7 @@ public sealed class SharedPolitenessTests(PostgresFixture pg)
 
         await Task.WhenAll(throttles.SelectMany(t => Enumerable.Range(0, 4).Select(async _ =>
         {
-            using var slot = await t.AcquireAsync("gov.example", default);
+            await using var slot = await t.AcquireAsync("gov.example", default);
             starts.Add(DateTimeOffset.UtcNow);
             await Task.Delay(20);
         })));
@@ -33,6 +33,6 @@ public sealed class SharedPolitenessTests(PostgresFixture pg)
         Assert.All(gaps, g => Assert.True(g >= delay - TimeSpan.FromMilliseconds(15), $"gap {g.TotalMilliseconds} ms"));
         // another host is not held up by this one
         var other = DateTimeOffset.UtcNow;
-        using (await throttles[0].AcquireAsync("other.example", default)) Assert.True(DateTimeOffset.UtcNow - other < delay);
+        await using (await throttles[0].AcquireAsync("other.example", default)) Assert.True(DateTimeOffset.UtcNow - other < delay);
     }
 }

@@ -15,6 +15,9 @@ public sealed class LoopbackServer : IAsyncDisposable
 
     public ConcurrentQueue<(string Path, IHeaderDictionary Headers)> Requests { get; } = new();
 
+    /// <summary>When each request arrived (Stopwatch timestamps), for measuring politeness at the server.</summary>
+    public ConcurrentQueue<(long At, string Path)> Arrivals { get; } = new();
+
     private LoopbackServer(WebApplication app, Uri baseUrl)
     {
         _app = app;
@@ -34,7 +37,9 @@ public sealed class LoopbackServer : IAsyncDisposable
         LoopbackServer? server = null;
         app.Run(async context =>
         {
+            var arrived = System.Diagnostics.Stopwatch.GetTimestamp();
             var path = context.Request.Path.Value + context.Request.QueryString.Value;
+            server!.Arrivals.Enqueue((arrived, path));
             // Kestrel reuses the header collection once the request ends: keep a copy
             server!.Requests.Enqueue((path, new HeaderDictionary(context.Request.Headers.ToDictionary(h => h.Key, h => h.Value))));
             if (server._routes.TryGetValue(path, out var handler) || server._routes.TryGetValue(context.Request.Path.Value!, out handler))
