@@ -41,7 +41,9 @@ internal static partial class MetadataReader
             ?? doc.QuerySelector("meta[http-equiv='content-language' i]")?.GetAttribute("content")
             ?? ld.String(ld.Article, "inLanguage") ?? Meta("og:locale"));
 
-        var headline = Headline(doc);
+        var ldTitle = ld.String(ld.Article, "headline") ?? ld.String(ld.Article, "name");
+        var headline = Headline(doc, new[] { ldTitle, Meta("og:title") ?? Meta("twitter:title"), doc.Title }
+            .Where(t => !string.IsNullOrWhiteSpace(t) && !IsCutTitle(t!)).Select(t => Text.Collapse(t!)).ToList());
         var title = ChooseTitle(ld.String(ld.Article, "headline") ?? ld.String(ld.Article, "name"), Meta("og:title") ?? Meta("twitter:title"),
             headline, Text.Collapse(doc.Title ?? ""), siteName, doc, out var titleSource);
         if (title is not null) sources["title"] = titleSource;
@@ -119,17 +121,24 @@ internal static partial class MetadataReader
     }
 
     /// <summary>The visible headline: the first content &lt;h1&gt; that is not the site's logo, without its kicker.</summary>
-    internal sealed record HeadlineInfo(IElement Element, string Text);
+    /// <param name="Likely">Whether it is the page's headline even though no meta title shares its words: the only content h1, or the one inside the article.</param>
+    internal sealed record HeadlineInfo(IElement Element, string Text, bool Likely = true);
 
-    private static HeadlineInfo? Headline(IHtmlDocument doc)
+    /// <summary>
+    /// The h1 that is the headline: among content h1s (not a logo, not in the page's frame), the one sharing most words
+    /// with a meta title; else the one inside the article or main element; else the only one.
+    /// </summary>
+    private static HeadlineInfo? Headline(IHtmlDocument doc, IReadOnlyList<string> metaTitles)
     {
-        foreach (var h in doc.QuerySelectorAll("h1"))
-        {
-            if (IsLogo(h) || InChrome(h)) continue;
-            var text = HeadlineText(h);
-            if (text.Length > 3) return new HeadlineInfo(h, text);
-        }
-        return null;
+        var candidates = doc.QuerySelectorAll("h1").Where(h => !IsLogo(h) && !InChrome(h))
+            .Select(h => (Element: h, Text: HeadlineText(h))).Where(c => c.Text.Length > 3 && c.Text.Length <= 500).ToList();
+        if (candidates.Count == 0) return null;
+        var best = candidates.Select(c => (c.Element, c.Text, Score: metaTitles.Count == 0 ? 0 : metaTitles.Max(m => m.Contains(c.Text, StringComparison.OrdinalIgnoreCase) ? 1 : Overlap(m, c.Text))))
+            .OrderByDescending(c => c.Score).First();
+        if (best.Score >= 0.3 || metaTitles.Count == 0) return new HeadlineInfo(best.Element, best.Text);
+        var inArticle = candidates.FirstOrDefault(c => c.Element.Closest("article, main, [role=main]") is not null);
+        if (inArticle.Element is not null) return new HeadlineInfo(inArticle.Element, inArticle.Text, Likely: true) { };
+        return candidates.Count == 1 ? new HeadlineInfo(candidates[0].Element, candidates[0].Text, Likely: true) : new HeadlineInfo(candidates[0].Element, candidates[0].Text, Likely: false);
     }
 
     private static bool IsLogo(IElement h1)
@@ -175,6 +184,12 @@ internal static partial class MetadataReader
         {
             source = new MetadataSource("h2", MetadataStrength.Medium);
             return h2Text;
+        }
+        // an h1 that is the page's only content headline, or the article's own, shares no words with a rewritten meta title
+        if (headline is { Likely: true, Text: var likely } && metaTitles.Count > 0 && metaTitles.All(m => Overlap(m, likely) < 0.3))
+        {
+            source = new MetadataSource("h1", MetadataStrength.Medium);
+            return likely;
         }
         foreach (var (candidate, name) in new[] { (jsonLd, "json-ld"), (og, "og:title"), (title, "title") })
         {
