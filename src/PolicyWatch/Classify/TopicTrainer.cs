@@ -36,7 +36,7 @@ public sealed record TrainOptions
     /// </summary>
     public float MinThreshold { get; init; }
     /// <summary>The probability one passage needs to tag an article on its own (chosen on the development set, one number for every label).</summary>
-    public float PassageThreshold { get; init; } = 0.9f;
+    public float PassageThreshold { get; init; } = 0.7f;
 
     /// <summary>The settings of the shipped taxonomy model (<c>policywatch train</c> without <c>--out</c>): title-less copies and the 0.7 floor.</summary>
     public static TrainOptions Shipped(string trainer = "linear-svm") => new() { Trainer = trainer, BodyOnlyCopies = true, MinThreshold = 0.7f };

@@ -41,8 +41,9 @@ internal static partial class ContentExtractor
 
         var candidates = new List<(IReadOnlyList<IElement> Nodes, string Method)>();
         if (explicitNodes.Count > 0) candidates.Add((explicitNodes, "article-body"));
-        if (article is not null) candidates.Add(([article], "article-element"));
-        if (scored is not null) candidates.Add((WithSiblings(scored, stats), "scored"));
+        // reader comments are never the article, however much text they hold
+        if (article is not null && !IsComments(article)) candidates.Add(([article], "article-element"));
+        if (scored is not null && !IsComments(scored)) candidates.Add((WithSiblings(scored, stats), "scored"));
 
         // sizes from the stats, so that only the chosen candidate is rendered
         var sized = candidates.Select(c => (c.Nodes, c.Method, Size: c.Nodes.Sum(stats.Visible))).ToList();
@@ -57,6 +58,13 @@ internal static partial class ContentExtractor
         var fallback = Render(body.QuerySelectorAll("p").Where(p => Text.Collapse(p.TextContent).Length >= 60).ToList(), title);
         var best = sized.Count == 0 ? ("", "none") : sized.OrderByDescending(c => c.Size).Select(c => (Render(c.Nodes, title), c.Method)).First();
         return best.Item1.Length >= fallback.Length ? best : (fallback, "paragraphs");
+    }
+
+    private static bool IsComments(IElement e)
+    {
+        for (var x = e; x is not null && x.LocalName != "body"; x = x.ParentElement)
+            if (CommentsClass().IsMatch(ClassAndId(x))) return true;
+        return false;
     }
 
     /// <summary>
@@ -523,6 +531,9 @@ internal static partial class ContentExtractor
     // short promotional or credit lines inside an article body, in our languages
     [GeneratedRegex(@"^(jetzt (abonnieren|anmelden|bestellen)|newsletter( abonnieren)?|abonnieren sie|unterstützen sie|anzeige$|werbung$|alle angaben ohne gewähr|quelle:|fotos?:|bildquelle:?|beitragsbild|titelbild|crédits? photos?|síguenos|hazte (miembro|socio)|suscríbete|abonnez-vous|inscrivez-vous|iscriviti|subscribe (now|to|for)|sign up (now|for|to)|follow us|share this (article|story)|teilen:|tags?:|schlagwörter:?|kategorie:|category\s*:|valora esta noticia|dieser artikel erschien)", RegexOptions.IgnoreCase)]
     private static partial Regex PromoLine();
+
+    [GeneratedRegex(@"(^|[\s_-])(comments?|comment-list|commentlist|comments-area|discussion|disqus|kommentare|leserkommentare|reactions)($|[\s_-])", RegexOptions.IgnoreCase)]
+    private static partial Regex CommentsClass();
 
     [GeneratedRegex(@"subscribe|sign up|newsletter|by email|per e-?mail|abonnieren|anmelden|inscri", RegexOptions.IgnoreCase)]
     private static partial Regex PromoText();
