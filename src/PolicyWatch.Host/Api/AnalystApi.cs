@@ -19,6 +19,17 @@ public static class AnalystApi
         api.MapGet("/topics", TopicsAsync).WithSummary("Topics with article counts");
         api.MapGet("/topics/{slug}/trend", TrendAsync).WithSummary("Articles per day for a topic");
         api.MapGet("/sources", SourcesAsync).WithSummary("Sources with health");
+        api.MapGet("/artefacts/{id}", async (string id, int? limit, Store store, CancellationToken ct) =>
+        {
+            if (limit is < 1 or > 500) return BadRequest("limit must be between 1 and 500");
+            if (await store.GetArtefactAsync(id, ct) is not { } artefact) return Results.Problem(title: "Not found", detail: $"no stored article has cited {id}", statusCode: 404);
+            var citations = await store.ArtefactCitationsAsync(id, limit ?? 100, ct);
+            return Results.Ok(new
+            {
+                artefact.Id, artefact.Kind, artefact.Title, artefact.Agency, artefact.Status, firstSeen = artefact.FirstSeen,
+                citedBy = citations.Select(c => new { id = c.ArticleId, title = c.ArticleTitle, c.Url, c.Source, published = c.Published, c.Sentence, c.Start, c.End }),
+            });
+        }).WithSummary("A policy instrument (canonical id such as eccn:3A090) and every article citing it, newest first, with the citing sentence");
         api.MapGet("/review-queue", async (int? limit, string? topic, Store store, TopicClassifier classifier, CancellationToken ct) =>
         {
             if (limit is < 1 or > 200) return BadRequest("limit must be between 1 and 200");
@@ -87,6 +98,7 @@ public static class AnalystApi
                 evidence = PolicyWatch.Classify.TagEvidence.From(t.ExplanationJson, a.Body),
             }),
             similar = similar.Select(s => new { s.Id, s.Title, s.Url, s.Source, published = s.Published }),
+            artefacts = (await store.ArticleArtefactsAsync(id, ct)).Select(x => new { id = x.Id, title = x.Title, sentence = x.Sentence }),
         });
     }
 

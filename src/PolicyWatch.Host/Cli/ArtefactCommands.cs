@@ -61,6 +61,58 @@ public static class ArtefactCommands
         });
         var artefacts = new Command("artefacts", "Policy artefacts (rules, orders, bills, ECCNs, lists) referenced in texts");
         artefacts.Subcommands.Add(recognise);
+        var backfill = new Command("backfill", "Record what every stored article cites (for articles stored before citations were kept); safe to run again");
+        backfill.SetAction(async (parse, ct) =>
+        {
+            await using var runtime = await AppRuntime.StartAsync(PolicyWatchCli.Globals(parse), ct);
+            await using var services = runtime.BuildServices();
+            await services.GetRequiredService<PolicyWatch.Storage.Migrator>().MigrateAsync(ct);
+            var (articles, citations) = await services.GetRequiredService<PolicyWatch.Storage.Store>().RecordAllCitationsAsync(ct: ct);
+            await parse.InvocationConfiguration.Output.WriteLineAsync($"recorded {citations} citation(s) in {articles} article(s)");
+            return 0;
+        });
+        artefacts.Subcommands.Add(backfill);
         return artefacts;
+    }
+
+    /// <summary>`policywatch artefact ID [--format text|json]`: one artefact and every stored article citing it, newest first, with the citing sentence. Exit 1 when nothing cites it.</summary>
+    public static Command BuildShow()
+    {
+        var id = new Argument<string>("id") { Description = "Canonical id, e.g. eccn:3A090, eo:14110, cfr:15-744.21, list:entity-list" };
+        var format = new Option<string>("--format") { Description = "text or json", DefaultValueFactory = _ => "text" };
+        format.AcceptOnlyFromAmong("text", "json");
+        var limit = new Option<int>("--limit") { Description = "At most this many citing articles", DefaultValueFactory = _ => 50 };
+        var command = new Command("artefact", "One policy artefact and the articles citing it, newest first");
+        command.Arguments.Add(id);
+        command.Options.Add(format);
+        command.Options.Add(limit);
+        command.SetAction(async (parse, ct) =>
+        {
+            await using var runtime = await AppRuntime.StartAsync(PolicyWatchCli.Globals(parse), ct);
+            await using var services = runtime.BuildServices();
+            await services.GetRequiredService<PolicyWatch.Storage.Migrator>().MigrateAsync(ct);
+            var store = services.GetRequiredService<PolicyWatch.Storage.Store>();
+            var o = parse.InvocationConfiguration.Output;
+            if (await store.GetArtefactAsync(parse.GetValue(id)!, ct) is not { } artefact)
+            {
+                await parse.InvocationConfiguration.Error.WriteLineAsync($"policywatch: no stored article has cited {parse.GetValue(id)}");
+                return 1;
+            }
+            var citations = await store.ArtefactCitationsAsync(artefact.Id, Math.Clamp(parse.GetValue(limit), 1, 500), ct);
+            if (parse.GetValue(format) == "json")
+            {
+                await o.WriteLineAsync(JsonSerializer.Serialize(new
+                {
+                    artefact.Id, artefact.Kind, artefact.Title, artefact.Agency, artefact.Status,
+                    citedBy = citations.Select(c => new { id = c.ArticleId, title = c.ArticleTitle, c.Url, c.Source, published = c.Published, c.Sentence }),
+                }, ExtractCommand.Json));
+                return 0;
+            }
+            await o.WriteLineAsync($"{artefact.Title} ({artefact.Id}), cited by {citations.Count} article(s)");
+            foreach (var c in citations)
+                await o.WriteLineAsync($"  {c.Published?.ToString("yyyy-MM-dd") ?? "undated",-10}  {c.ArticleTitle ?? c.Url}\n              \"{c.Sentence}\"");
+            return 0;
+        });
+        return command;
     }
 }

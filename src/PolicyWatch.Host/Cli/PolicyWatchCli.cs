@@ -36,6 +36,7 @@ public static class PolicyWatchCli
         root.Subcommands.Add(FeedCommand.Build());
         root.Subcommands.Add(ExtractCommand.Build());
         root.Subcommands.Add(ArtefactCommands.Build());
+        root.Subcommands.Add(ArtefactCommands.BuildShow());
         root.Subcommands.Add(ClassifyCommands.BuildTrain());
         root.Subcommands.Add(ClassifyCommands.BuildClassify());
         root.Subcommands.Add(ClassifyCommands.BuildEval());

@@ -18,6 +18,7 @@ public static class SearchCommands
         var source = new Option<string[]>("--source") { Description = "Source slug (repeatable)" };
         var since = new Option<string?>("--since") { Description = "7d, 24h or a date" };
         var until = new Option<string?>("--until") { Description = "A date" };
+        var artefact = new Option<string[]>("--artefact") { Description = "Only articles citing this artefact, e.g. eccn:3A090 (repeat for any of several)" };
         var limit = new Option<int>("--limit") { Description = "Results", DefaultValueFactory = _ => 20 };
         var sort = new Option<string>("--sort") { Description = "relevance or date", DefaultValueFactory = _ => "relevance" };
         sort.AcceptOnlyFromAmong("relevance", "date");
@@ -25,7 +26,7 @@ public static class SearchCommands
         format.AcceptOnlyFromAmong("table", "json", "csv");
         var command = new Command("search", "Search stored articles (full text, topics, sources, dates)");
         command.Arguments.Add(text);
-        foreach (var o in new Option[] { topic, source, since, until, limit, sort, format }) command.Options.Add(o);
+        foreach (var o in new Option[] { topic, source, since, until, artefact, limit, sort, format }) command.Options.Add(o);
         command.SetAction(async (parse, ct) =>
         {
             var now = DateTimeOffset.UtcNow;
@@ -35,6 +36,7 @@ public static class SearchCommands
                 query = new SearchQuery
                 {
                     Text = parse.GetValue(text), Topics = parse.GetValue(topic) ?? [], Sources = parse.GetValue(source) ?? [],
+                    Artefacts = parse.GetValue(artefact) ?? [],
                     Since = SearchQuery.ParseWhen(parse.GetValue(since), now), Until = SearchQuery.ParseWhen(parse.GetValue(until), now),
                     Limit = parse.GetValue(limit), Sort = parse.GetValue(sort) == "date" ? SearchSort.Date : SearchSort.Relevance, Facets = false,
                 }.Validated();

@@ -13,6 +13,7 @@ public sealed class ArticleModel(Store store, TopicClassifier classifier) : Page
     public Article? Article { get; private set; }
     public IReadOnlyList<TopicTag> Tags { get; private set; } = [];
     public IReadOnlyList<SearchHit> Similar { get; private set; } = [];
+    public IReadOnlyList<(string Id, string Title, string Sentence)> Artefacts { get; private set; } = [];
     public IEnumerable<TopicDefinition> Missing => (classifier.Taxonomy?.Topics ?? []).Where(t => Tags.All(x => x.Topic != t.Slug));
 
     public async Task OnGetAsync(long id, CancellationToken ct)
@@ -21,6 +22,7 @@ public sealed class ArticleModel(Store store, TopicClassifier classifier) : Page
         if (Article is null) { Response.StatusCode = 404; return; }
         Tags = await store.GetTopicsAsync(id, ct);
         Similar = await store.SimilarArticlesAsync(id, 5, ct);
+        Artefacts = await store.ArticleArtefactsAsync(id, ct);
     }
 
     public async Task<IActionResult> OnPostFeedbackAsync(long id, string topic, string verdict, CancellationToken ct)

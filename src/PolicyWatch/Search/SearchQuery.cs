@@ -23,6 +23,8 @@ public sealed partial record SearchQuery
     public DateTimeOffset? Since { get; init; }
     public DateTimeOffset? Until { get; init; }
     public bool? HasPdf { get; init; }
+    /// <summary>Only articles citing one of these artefacts (canonical ids such as <c>eccn:3A090</c>).</summary>
+    public IReadOnlyList<string> Artefacts { get; init; } = [];
     public SearchSort Sort { get; init; } = SearchSort.Relevance;
     public int Limit { get; init; } = 20;
     /// <summary>Opaque keyset cursor from the previous page.</summary>
@@ -81,6 +83,7 @@ public sealed partial record SearchQuery
             Since = ParseWhen(One("since"), now),
             Until = ParseWhen(One("until"), now),
             HasPdf = Bool(One("hasPdf")),
+            Artefacts = values("artefact").Where(t => !string.IsNullOrWhiteSpace(t)).Select(t => t.Trim()).Distinct().ToList(),
             Sort = sort,
             Limit = limit,
             After = NullIfEmpty(One("after")),
@@ -112,7 +115,8 @@ public sealed partial record SearchQuery
         if (Limit is < 1 or > MaxLimit) throw new ArgumentException($"limit must be between 1 and {MaxLimit}");
         if (MinTopicScore is < 0 or > 1) throw new ArgumentException("minimum topic score must be between 0 and 1");
         if (Since is not null && Until is not null && Since > Until) throw new ArgumentException("'since' is after 'until'");
-        if (Topics.Count > 20 || Sources.Count > 100) throw new ArgumentException("too many topics or sources");
+        if (Topics.Count > 20 || Sources.Count > 100 || Artefacts.Count > 20) throw new ArgumentException("too many topics, sources or artefacts");
+        if (Artefacts.Any(a => a.Length > 100 || !a.Contains(':') || a.Any(char.IsControl))) throw new ArgumentException("an artefact is a canonical id such as eccn:3A090");
         return this;
     }
 

@@ -186,6 +186,8 @@ public sealed partial class Store
                 Versions = tags.Select(t => t.ModelVersion).ToArray(), Explanations = tags.Select(t => t.ExplanationJson).ToArray(),
             }, tx, cancellationToken: ct));
         }
+        // what the article cites (rules, orders, ECCNs, lists), found in its body, replaced on each store
+        await WriteCitationsAsync(conn, tx, id, a.Body, ct);
         await tx.CommitAsync(ct);
         return new SaveResult(SaveOutcome.Saved, id);
     }

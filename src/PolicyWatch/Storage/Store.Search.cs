@@ -33,6 +33,7 @@ public sealed partial class Store
           AND (@Since::timestamptz IS NULL OR coalesce(a.published_at, a.discovered_at) >= @Since)
           AND (@Until::timestamptz IS NULL OR coalesce(a.published_at, a.discovered_at) < @Until)
           AND (@HasPdf::boolean IS NULL OR (a.content_kind = 'pdf') = @HasPdf)
+          AND (cardinality(@Artefacts) = 0 OR EXISTS (SELECT 1 FROM article_artefacts x WHERE x.article_id = a.id AND x.artefact_id = ANY(@Artefacts)))
         """;
 
     /// <summary>
@@ -268,6 +269,7 @@ public sealed partial class Store
         Since = query.Since?.UtcDateTime,
         Until = query.Until?.UtcDateTime,
         query.HasPdf,
+        Artefacts = query.Artefacts.ToArray(),
         Now = cursor.Now.UtcDateTime,
         Headline = $"StartSel={MarkStart}, StopSel={MarkEnd}, MaxFragments=2, MinWords=12, MaxWords=30, FragmentDelimiter=\" … \"",
     });

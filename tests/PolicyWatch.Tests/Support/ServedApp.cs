@@ -37,6 +37,8 @@ public sealed class ServedApp : IAsyncDisposable
     public IReadOnlyList<long> ArticleIds { get; }
     public Store Store => _services.GetRequiredService<Store>();
     public string Output => _process.Output;
+    /// <summary>The served database's connection string, for CLI runs against the same data.</summary>
+    public string ConnectionString => _db;
 
     public static readonly (string Title, string Body, string[] Topics, string Published)[] Seed =
     [

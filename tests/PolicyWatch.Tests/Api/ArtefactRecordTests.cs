@@ -1,0 +1,130 @@
+using System.Net;
+using System.Text.Json;
+using PolicyWatch.Artefacts;
+using PolicyWatch.Tests.Support;
+
+namespace PolicyWatch.Tests.Api;
+
+[Collection("postgres")]
+public sealed class ArtefactRecordTests(PostgresFixture pg) : IAsyncLifetime
+{
+    private ServedApp _app = null!;
+
+    public async Task InitializeAsync() => _app = await ServedApp.StartAsync(pg);
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    private async Task<(HttpStatusCode Status, JsonElement Json)> GetAsync(string path)
+    {
+        using var http = _app.Client(_app.AnalystKey);
+        var response = await http.GetAsync(path);
+        var text = await response.Content.ReadAsStringAsync();
+        return (response.StatusCode, text.Length > 0 && text[0] == '{' ? JsonDocument.Parse(text).RootElement : default);
+    }
+
+    [Fact]
+    public async Task StoredArticles_BecomeCitationsOfTheirArtefacts_WithTheCitingSentence()
+    {
+        // fictional wording; the identifiers are real ones
+        var first = await _app.AddArticleAsync("Licence rule tightens accelerator exports",
+            "Officials spoke on Monday. The rule moves more accelerators under ECCN 3A090 and adds three firms to the Entity List. Shipments already licensed may continue.",
+            ["export-controls"], "2026-11-21T08:00:00Z");
+        var second = await _app.AddArticleAsync("Analysis: what 3A090 covers now",
+            "Our reading of ECCN 3A090.a is narrower than the agency's. Nothing else is cited here.",
+            ["export-controls"], "2026-11-22T08:00:00Z");
+
+        var (status, eccn) = await GetAsync("/api/artefacts/eccn:3A090");
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("eccn", eccn.GetProperty("kind").GetString());
+        Assert.Equal("ECCN 3A090", eccn.GetProperty("title").GetString());
+        var citing = eccn.GetProperty("citedBy").EnumerateArray().ToList();
+        Assert.Contains(citing, c => c.GetProperty("id").GetInt64() == first
+            && c.GetProperty("sentence").GetString() == "The rule moves more accelerators under ECCN 3A090 and adds three firms to the Entity List.");
+
+        var (_, list) = await GetAsync("/api/artefacts/list:entity-list");
+        Assert.Equal(first, Assert.Single(list.GetProperty("citedBy").EnumerateArray()).GetProperty("id").GetInt64());
+
+        var (_, article) = await GetAsync($"/api/articles/{first}");
+        var cited = article.GetProperty("artefacts").EnumerateArray().Select(a => a.GetProperty("id").GetString()).ToList();
+        Assert.Equal(["eccn:3A090", "list:entity-list"], cited);
+
+        var (_, search) = await GetAsync("/api/search?artefact=list:entity-list");
+        Assert.Equal(first, Assert.Single(search.GetProperty("hits").EnumerateArray()).GetProperty("id").GetInt64());
+        Assert.Equal(0, (await GetAsync("/api/search?artefact=eo:99999")).Json.GetProperty("total").GetInt64());
+        Assert.Equal(HttpStatusCode.BadRequest, (await GetAsync("/api/search?artefact=no-colon")).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await GetAsync("/api/artefacts/eo:99999")).Status);
+        Assert.Contains(citing, c => c.GetProperty("id").GetInt64() == second);
+        // newest first
+        Assert.Equal(second, citing[0].GetProperty("id").GetInt64());
+
+        var env = new Dictionary<string, string?> { ["ConnectionStrings__PolicyWatch"] = _app.ConnectionString };
+        var (exit, output) = await PolicyWatchProcess.RunAsync(["artefact", "eccn:3A090"], env);
+        Assert.True(exit == 0, output);
+        Assert.Contains("ECCN 3A090 (eccn:3A090), cited by 2 article(s)", output);
+        Assert.Contains("\"The rule moves more accelerators under ECCN 3A090", output);
+        var (searchExit, searchOutput) = await PolicyWatchProcess.RunAsync(["search", "--artefact", "list:entity-list", "--format", "json"], env);
+        Assert.True(searchExit == 0, searchOutput);
+        Assert.Contains("Licence rule tightens accelerator exports", searchOutput);
+        Assert.DoesNotContain("what 3A090 covers now", searchOutput);
+        var (missingExit, missingOutput) = await PolicyWatchProcess.RunAsync(["artefact", "eo:99999"], env);
+        Assert.Equal(1, missingExit);
+        Assert.Contains("no stored article has cited eo:99999", missingOutput);
+    }
+
+    [Fact]
+    public async Task ReStoringAnArticle_ReplacesItsCitations_NeverDuplicates()
+    {
+        var id = await _app.AddArticleAsync("Order on compute reporting",
+            "Executive Order 14110 set reporting duties. A later order revoked Executive Order 14110.",
+            ["ai-governance"], "2026-11-23T08:00:00Z");
+        var (_, before) = await GetAsync("/api/artefacts/eo:14110");
+        Assert.Single(before.GetProperty("citedBy").EnumerateArray(), c => c.GetProperty("id").GetInt64() == id);
+
+        // the feed says the item was updated: the article is fetched and stored again
+        var article = (await _app.Store.GetArticleAsync(id))!;
+        var url = new Uri(article.Url);
+        var source = (await _app.Store.ListSourcesAsync()).Single(s => s.Slug == "seed-wire").Id;
+        var found = await _app.Store.RecordDiscoveredAsync(source, [new PolicyWatch.Feeds.FeedItem(url, null, null, DateTimeOffset.UtcNow.AddSeconds(2), null)]);
+        Assert.Equal([id], found.UpdatedIds);
+        Assert.NotNull(await _app.Store.ClaimArticleAsync(id, TimeSpan.FromMinutes(1)));
+        await _app.Store.SaveProcessedAsync(id, url, new PolicyWatch.Extract.ExtractedArticle
+        {
+            Title = "Order on compute reporting (corrected)", Body = "The correction cites 15 CFR 744.23 only.", Language = "en",
+        }, []);
+        // the record stays (first seen is history); the article no longer cites it
+        var (_, after) = await GetAsync("/api/artefacts/eo:14110");
+        Assert.DoesNotContain(after.GetProperty("citedBy").EnumerateArray(), c => c.GetProperty("id").GetInt64() == id);
+        var (_, cfr) = await GetAsync("/api/artefacts/cfr:15-744.23");
+        Assert.Equal(id, Assert.Single(cfr.GetProperty("citedBy").EnumerateArray()).GetProperty("id").GetInt64());
+
+        // the backfill for articles stored before citations were kept: run twice, the same state as once
+        var once = await _app.Store.RecordAllCitationsAsync(batch: 2);
+        var twice = await _app.Store.RecordAllCitationsAsync(batch: 3);
+        Assert.Equal(once, twice);
+        Assert.True(once.Articles >= 6 && once.Citations >= 1, $"{once}");
+        var (_, again) = await GetAsync("/api/artefacts/cfr:15-744.23");
+        Assert.Equal(id, Assert.Single(again.GetProperty("citedBy").EnumerateArray()).GetProperty("id").GetInt64());
+        var (exit, output) = await PolicyWatchProcess.RunAsync(["artefacts", "backfill"],
+            new Dictionary<string, string?> { ["ConnectionStrings__PolicyWatch"] = _app.ConnectionString });
+        Assert.True(exit == 0, output);
+        Assert.Contains($"recorded {once.Citations} citation(s) in {once.Articles} article(s)", output);
+    }
+
+    [Fact]
+    public async Task ArtefactPage_ShowsCitingArticles_EncodedAndUnknownIs404()
+    {
+        var id = await _app.AddArticleAsync("<b>Bold</b> claim about the Unverified List",
+            "A firm was moved to the Unverified List <script>x</script> on Tuesday.", ["export-controls"], "2026-11-24T08:00:00Z");
+        using var http = _app.Client(_app.AnalystKey);
+        var page = await http.GetStringAsync("/artefacts/list:unverified-list");
+        Assert.Contains("Unverified List", page);
+        Assert.Contains("&lt;b&gt;Bold&lt;/b&gt;", page);
+        Assert.DoesNotContain("<script>x</script>", page);
+        Assert.Contains($"href=\"/articles/{id}\"", page);
+        var article = await http.GetStringAsync($"/articles/{id}");
+        Assert.Contains("href=\"/artefacts/list%3Aunverified-list\"", article);
+        var search = await http.GetStringAsync("/?artefact=list%3Aunverified-list");
+        Assert.Contains($"/articles/{id}", search);
+        Assert.DoesNotContain("/articles/" + _app.ArticleIds[0] + "\"", search);
+        Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("/artefacts/list:nothing")).StatusCode);
+    }
+}
