@@ -70,7 +70,7 @@ public static class AnalystApi
                     h.Id, h.Url, h.Title, source = h.Source, sourceName = h.SourceName, published = h.Published, h.Language,
                     topics = h.Topics, h.Snippet, snippetHtml = h.SnippetHtml, h.IsPdf, alsoPublishedBy = h.AlsoPublishedBy,
                 }),
-                facets = new { topics = result.TopicFacets, sources = result.SourceFacets, days = result.DayFacets },
+                facets = new { topics = result.TopicFacets, sources = result.SourceFacets, days = result.DayFacets, artefacts = result.ArtefactFacets },
             });
         }
         catch (ArgumentException e) { return BadRequest(e.Message); }

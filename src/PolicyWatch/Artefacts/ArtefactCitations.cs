@@ -35,8 +35,11 @@ public static class ArtefactCitations
     public static string DisplayName(string id)
     {
         var colon = id.IndexOf(':');
+        if (colon < 0) return id;
         var kind = id[..colon];
         var v = id[(colon + 1)..];
+        // ids typed by a user (a search filter) may be any shape: those not in the canonical shape are shown as they are
+        if (kind is "fr-cite" or "cfr" or "mofcom" or "bill" && (v.IndexOf('-') is <= 0 || v.EndsWith('-'))) return id;
         return kind switch
         {
             "eccn" => $"ECCN {v}",

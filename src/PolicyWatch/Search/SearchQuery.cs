@@ -146,4 +146,7 @@ public sealed record SearchResult(IReadOnlyList<SearchHit> Hits, long Total, str
     public DateTimeOffset? WindowFrom { get; init; }
 
     public int WindowSize { get; init; }
+
+    /// <summary>The artefacts (canonical ids) most cited by the articles the facets describe, at most 20, most cited first.</summary>
+    public IReadOnlyList<FacetCount> ArtefactFacets { get; init; } = [];
 }

@@ -185,7 +185,7 @@ public sealed partial class Store
             }).ToList();
         var next = more && last is not null ? new Cursor(cursor.Now, last.Rank, last.SortDate, last.Id, shownAhead).ToString(query.Sort) : null;
 
-        IReadOnlyList<FacetCount> topics = [], sources = [], days = [];
+        IReadOnlyList<FacetCount> topics = [], sources = [], days = [], artefacts = [];
         long total = hits.Count;
         var estimated = false;
         if (query.Facets)
@@ -212,6 +212,11 @@ public sealed partial class Store
                 topics = counts.OrderByDescending(f => f.Count).ThenBy(f => f.Key, StringComparer.Ordinal).Take(50).Select(f => new FacetCount(f.Key, f.Count)).ToList();
                 sources = facetWindow.GroupBy(w => w.Slug).Select(g => new FacetCount(g.Key, g.Count()))
                     .OrderByDescending(f => f.Count).ThenBy(f => f.Key, StringComparer.Ordinal).Take(20).ToList();
+                artefacts = (await conn.QueryAsync<(string Key, long Count)>(new CommandDefinition("""
+                    SELECT artefact_id, count(*) AS n FROM article_artefacts WHERE article_id = ANY(@ids)
+                    GROUP BY artefact_id ORDER BY n DESC, artefact_id LIMIT 20
+                    """, new { ids = facetWindow.Select(w => w.Id).ToArray() }, tx, cancellationToken: ct)))
+                    .Select(f => new FacetCount(f.Key, f.Count)).ToList();
                 // per day over the last 30 days; a full window reaches back only part of its oldest day, which is left out
                 var from = cursor.Now.UtcDateTime.Date.AddDays(-29);
                 if (!facetExhaustive) from = new[] { from, facetWindow.Min(w => w.SortDate).Date.AddDays(1) }.Max();
@@ -232,6 +237,7 @@ public sealed partial class Store
         return new SearchResult(hits, total, next, topics, sources, days)
         {
             TotalIsEstimate = estimated,
+            ArtefactFacets = artefacts,
             WindowFrom = exhaustive || byDate ? null : new DateTimeOffset(window[^1].SortDate, TimeSpan.Zero),
             WindowSize = window.Count,
         };

@@ -49,6 +49,11 @@ public sealed class ArtefactRecordTests(PostgresFixture pg) : IAsyncLifetime
 
         var (_, search) = await GetAsync("/api/search?artefact=list:entity-list");
         Assert.Equal(first, Assert.Single(search.GetProperty("hits").EnumerateArray()).GetProperty("id").GetInt64());
+        var (_, facetted) = await GetAsync("/api/search?q=accelerators");
+        var artefactFacets = facetted.GetProperty("facets").GetProperty("artefacts").EnumerateArray()
+            .ToDictionary(f => f.GetProperty("key").GetString()!, f => f.GetProperty("count").GetInt64());
+        Assert.Equal(1, artefactFacets["list:entity-list"]);
+        Assert.Equal(1, artefactFacets["eccn:3A090"]);
         Assert.Equal(0, (await GetAsync("/api/search?artefact=eo:99999")).Json.GetProperty("total").GetInt64());
         Assert.Equal(HttpStatusCode.BadRequest, (await GetAsync("/api/search?artefact=no-colon")).Status);
         Assert.Equal(HttpStatusCode.NotFound, (await GetAsync("/api/artefacts/eo:99999")).Status);
@@ -125,6 +130,8 @@ public sealed class ArtefactRecordTests(PostgresFixture pg) : IAsyncLifetime
         var search = await http.GetStringAsync("/?artefact=list%3Aunverified-list");
         Assert.Contains($"/articles/{id}", search);
         Assert.DoesNotContain("/articles/" + _app.ArticleIds[0] + "\"", search);
+        Assert.Contains("name=\"artefact\" value=\"list:unverified-list\" checked", search); // the filter survives the next submit
+
         Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("/artefacts/list:nothing")).StatusCode);
     }
 }

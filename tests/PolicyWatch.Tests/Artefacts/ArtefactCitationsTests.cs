@@ -32,5 +32,9 @@ public sealed class ArtefactCitationsTests
     [InlineData("cfr:15-744.21", "15 CFR 744.21")]
     [InlineData("list:entity-list", "Entity List")]
     [InlineData("bill:118-hr-8315", "H.R. 8315 (118th Congress)")]
+    [InlineData("cfr:744", "cfr:744")]
+    [InlineData("mofcom:61", "mofcom:61")]
+    [InlineData("bill:-", "bill:-")]
+    [InlineData("no-colon", "no-colon")]
     public void DisplayName_IsReadable(string id, string expected) => Assert.Equal(expected, ArtefactCitations.DisplayName(id));
 }
