@@ -269,7 +269,14 @@ internal static partial class MetadataReader
         if (fromMeta.Count > 0) return (fromMeta, new MetadataSource("meta", MetadataStrength.Medium));
 
         var fromText = site.Filter(TextPatternAuthors(doc, headline));
-        return (fromText, new MetadataSource("visible-text", MetadataStrength.Weak));
+        if (fromText.Count > 0) return (fromText, new MetadataSource("visible-text", MetadataStrength.Weak));
+
+        // no person anywhere: the site's name is the author when the page itself declares it so (a personal site, a
+        // press office, an agency); the site filter breaks ties, it does not erase what the page states
+        var declared = Distinct(ld.Authors().SelectMany(a => SplitAuthors(a, structured: true)).Where(n => !OrganisationNoise().IsMatch(n)));
+        if (declared.Count > 0) return (declared, new MetadataSource("json-ld", MetadataStrength.Medium));
+        var declaredMeta = Distinct(metaValues.SelectMany(v => SplitAuthors(v!, structured: true)).Where(n => !OrganisationNoise().IsMatch(n)));
+        return (declaredMeta, new MetadataSource("meta", MetadataStrength.Weak));
     }
 
     /// <summary>Names of the site itself, which are never an author when a person could be.</summary>

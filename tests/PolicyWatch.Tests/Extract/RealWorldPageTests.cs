@@ -95,6 +95,24 @@ public sealed class RealWorldPageTests
     }
 
     [Fact]
+    public void SiteNamedAsAuthor_IsKept_WhenNoPersonIsNamedAnywhere()
+    {
+        // a personal site (the author's name is the site's) and a press office: the page's own declaration stands
+        var personal = Page("""
+            <meta property="og:site_name" content="Mara Lindqvist">
+            <script type="application/ld+json">{"@context":"https://schema.org","@graph":[
+              {"@type":"WebSite","@id":"#site","name":"Mara Lindqvist"},
+              {"@type":"Article","@id":"#a","headline":"Notes on the licensing guidance","author":{"@id":"#me"}},
+              {"@type":"Person","@id":"#me","name":"Mara Lindqvist"}]}</script>
+            """, $"<article><h1>Notes on the licensing guidance</h1>{Paragraphs}</article>", "https://lindqvist.example/notes");
+        Assert.Equal(["Mara Lindqvist"], personal.Authors);
+        var office = Page("""<meta property="og:site_name" content="Export Office"><meta name="author" content="Export Office">""",
+            $"<article><h1>Guidance revised</h1>{Paragraphs}</article>", "https://office.example/press/1");
+        Assert.Equal(["Export Office"], office.Authors);
+        Assert.Equal(MetadataStrength.Weak, office.Sources["authors"].Strength);
+    }
+
+    [Fact]
     public void JsonLdAuthorReference_IsResolved_AndTheSiteIsNoAuthor()
     {
         var page = Page("""
