@@ -686,7 +686,7 @@ internal static partial class MetadataReader
     [GeneratedRegex(@"(?:\s+|\s*[|,·•–-]\s*)(?:updated|published|posted|aktualisiert|veröffentlicht|publiziert|am|on|le|el|il)\b.*$|\s+\d{1,2}\s+(hours?|minutes?|days?)\s+ago.*$|\s*[|·•]\s*\d.*$|\s*,\s*\d{1,2}[./]\d{1,2}[./]\d{2,4}.*$|\s+(twitter|facebook|linkedin|instagram|e-?mail|mail|rss|x\.com|mastodon|bluesky)(\s.*)?$", RegexOptions.IgnoreCase)]
     private static partial Regex BylineSuffix();
 
-    [GeneratedRegex(@"\s*(?:,|;|\band\b|&|\bund\b|\bet\b|\by\b|\be\b)\s*")]
+    [GeneratedRegex(@"\s*(?:,|;|&)\s*|(?:^|\s+)(?:and|und|et|y|e)\s+(?!\.)")]
     private static partial Regex AuthorSeparators();
 
     [GeneratedRegex(@"(\b\p{Lu}\.|\bJr\.|\bSr\.)$")]

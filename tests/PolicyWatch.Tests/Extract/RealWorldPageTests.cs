@@ -94,6 +94,15 @@ public sealed class RealWorldPageTests
         Assert.Equal("h1", page.Sources["title"].Source);
     }
 
+    [Theory]
+    [InlineData("Verband für Exportfragen e. V.", new[] { "Verband für Exportfragen e. V." })]
+    [InlineData("Exportverein e.V.", new[] { "Exportverein e.V." })]
+    [InlineData("Ana Souza e Carlos Lima", new[] { "Ana Souza", "Carlos Lima" })]
+    [InlineData("Lena Brandt und Tom Weiß", new[] { "Lena Brandt", "Tom Weiß" })]
+    [InlineData("Marta Ruiz y Luis Pérez; Amara Okafor & Ben Hale", new[] { "Marta Ruiz", "Luis Pérez", "Amara Okafor", "Ben Hale" })]
+    public void Bylines_SplitOnWordsForAnd_NeverInsideAnAbbreviation(string byline, string[] expected) =>
+        Assert.Equal(expected, MetadataReader.SplitAuthors(byline));
+
     [Fact]
     public void SiteNamedAsAuthor_IsKept_WhenNoPersonIsNamedAnywhere()
     {
