@@ -305,16 +305,23 @@ internal static partial class MetadataReader
             if (headline is not null && headline.CompareDocumentPosition(node).HasFlag(DocumentPositions.Preceding)
                 && headline.ParentElement?.ParentElement?.Contains(node) != true) continue;
             if (InChrome(node) || AuthorBoxOrComment(node)) continue;
-            var inner = node.QuerySelector("[itemprop=name], .fn, .name, a") ?? node;
-            var text = Text.Collapse(inner.TextContent);
-            if (inner != node && !LooksLikeName(text, structured: false)) text = Text.Collapse(node.TextContent);
-            if (text.Length is < 2 or > 120) text = Text.Collapse(node.TextContent);
+            // the first part marked as a name, else (in a short byline) the first link that reads as one (an avatar link has no
+            // text), else the whole byline with its parts kept apart ("Houzz Deutschland" + "vor 5 Stunden", not "Deutschlandvor")
+            var container = node.TextContent.Length > 400 && Text.Collapse(node.TextContent).Length > 300;
+            string? Named(string selector) => node.QuerySelectorAll(selector).Select(e => Text.Collapse(e.TextContent))
+                .FirstOrDefault(t => t.Length is >= 2 and <= 120 && LooksLikeName(t, structured: false));
+            var text = Named("[itemprop=name], .fn, .name") ?? Named("[class*=name i]") ?? (container ? null : Named("a") ?? SpacedText(node));
+            if (text is null) continue;
             if (text.Length is < 2 or > 160) continue;
             var names = SplitAuthors(text, structured: false);
             if (names.Count > 0) return names;
         }
         return [];
     }
+
+    /// <summary>An element's text with a space between the texts of different elements, collapsed.</summary>
+    private static string SpacedText(IElement e) =>
+        Text.Collapse(string.Join(" ", e.Descendants<AngleSharp.Dom.IText>().Select(t => t.Data)));
 
     private static List<string> TextPatternAuthors(IHtmlDocument doc, IElement? headline)
     {

@@ -104,6 +104,22 @@ public sealed class RealWorldPageTests
         Assert.Equal(expected, MetadataReader.SplitAuthors(byline));
 
     [Fact]
+    public void BylineParts_AreKeptApart_AndAnAvatarLinkIsNoName()
+    {
+        var page = Page("<title>Guidance revised</title>", $"""
+            <article><h1>Guidance revised</h1>
+            <div class="story-author-info"><a href="/user/jdoe"><img src="/a.png" alt=""></a><div class="story-author-info__content">
+              <a class="story-author-info__name" href="/user/jdoe"><span>Jonas Dahl</span></a><span class="story-author-info__when"><span>vor 5 Stunden</span></span></div></div>
+            {Paragraphs}</article>
+            """);
+        Assert.Equal(["Jonas Dahl"], page.Authors);
+        var spaced = Page("<title>Guidance revised</title>", $"""
+            <article><h1>Guidance revised</h1><p class="byline"><span>Jonas Dahl</span><span>Nina Berg</span></p>{Paragraphs}</article>
+            """);
+        Assert.DoesNotContain("Jonas DahlNina Berg", spaced.Authors);
+    }
+
+    [Fact]
     public void SiteNamedAsAuthor_IsKept_WhenNoPersonIsNamedAnywhere()
     {
         // a personal site (the author's name is the site's) and a press office: the page's own declaration stands
