@@ -257,7 +257,7 @@ internal static partial class MetadataReader
         var fromLd = site.Filter(ld.Authors().SelectMany(a => SplitAuthors(a, structured: true)));
         if (fromLd.Count > 0) return (fromLd, new MetadataSource("json-ld", MetadataStrength.Strong));
 
-        var fromByline = site.Filter(BylineAuthors(doc, headline));
+        var fromByline = BylineAuthors(doc, headline, site);
         if (fromByline.Count > 0) return (fromByline, new MetadataSource("byline", MetadataStrength.Medium));
 
         var metaValues = new[] { "author", "article:author", "og:article:author", "article:author_name", "dc.creator", "citation_author", "parsely-author", "sailthru.author", "cxenseparse:author" }
@@ -295,7 +295,7 @@ internal static partial class MetadataReader
         "[class*=author i], [class*=byline i], [class*=autor i], [class*=auteur i], [class*=verfasser i], [class*=writer i], [class*=contributor i], " +
         "[id*=author i], [id*=byline i], [data-testid*=byline i], [data-testid*=author i]";
 
-    private static List<string> BylineAuthors(IHtmlDocument doc, IElement? headline)
+    private static List<string> BylineAuthors(IHtmlDocument doc, IElement? headline, SiteNames site)
     {
         var scope = headline?.Closest("article, main") ?? (IElement?)doc.Body;
         if (scope is null) return [];
@@ -308,12 +308,14 @@ internal static partial class MetadataReader
             // the first part marked as a name, else (in a short byline) the first link that reads as one (an avatar link has no
             // text), else the whole byline with its parts kept apart ("Houzz Deutschland" + "vor 5 Stunden", not "Deutschlandvor")
             var container = node.TextContent.Length > 400 && Text.Collapse(node.TextContent).Length > 300;
-            string? Named(string selector) => node.QuerySelectorAll(selector).Select(e => Text.Collapse(e.TextContent))
+            // a name inside the publisher's microdata is the publisher's, not the author's
+            string? Named(string selector) => node.QuerySelectorAll(selector).Where(e => e.Closest("[itemprop~=publisher]") is null).Select(e => Text.Collapse(e.TextContent))
                 .FirstOrDefault(t => t.Length is >= 2 and <= 120 && LooksLikeName(t, structured: false));
-            var text = Named("[itemprop=name], .fn, .name") ?? Named("[class*=name i]") ?? (container ? null : Named("a") ?? SpacedText(node));
+            var text = Named("[itemprop~=author]:not([itemscope])") ?? Named("[itemprop=name], .fn, .name") ?? Named("[class*=name i]") ?? (container ? null : Named("a") ?? SpacedText(node));
             if (text is null) continue;
             if (text.Length is < 2 or > 160) continue;
-            var names = SplitAuthors(text, structured: false);
+            // the site's own name here is no author: look on, a later byline may name the person
+            var names = site.Filter(SplitAuthors(text, structured: false));
             if (names.Count > 0) return names;
         }
         return [];
@@ -705,7 +707,7 @@ internal static partial class MetadataReader
     [GeneratedRegex(@"\b(GmbH|designed by|drupal|wordpress|theme|powered by|all rights reserved|copyright)\b|^https?:|\.(com|de|org|net|ch|at|es|cl|fr|it|pl)\b", RegexOptions.IgnoreCase)]
     private static partial Regex OrganisationNoise();
 
-    [GeneratedRegex(@"^(?:(?:by|von|par|por|door|di|posted by|written by|text|autor(?:in)?)\s*:?\s+|.*\b(?:posted|published|veröffentlicht|erstellt)\b.*\bby\s+|.{0,40}\d.{0,20}?\s(?:von|by|par|por)\s+|\d{1,2}\.\d{1,2}\.\d{2,4}(?:\s+\d{1,2}:\d{2})?\s*[-–|]\s*|[\p{L} ]{0,25}\b(?:beitrag|artikel|text|ein beitrag|blog post)\s+(?:von|by)\s+)(?<name>\p{Lu}[\p{L}'’.-]+(?:\s+(?:de|la|von|van|da|del|der|den|\p{Lu}[\p{L}'’.-]+)){0,4})\s*$|(?:责任编辑|責任編輯)\s*[:：]\s*(?<name>\S{2,12})", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"^(?:(?:by|von|par|por|door|di|posted by|written by|text|autor(?:in)?|auteur(?:e)?|autore|author|verfasser(?:in)?)\s*:?\s+|.*\b(?:posted|published|veröffentlicht|erstellt)\b.*\bby\s+|.{0,40}\d.{0,20}?\s(?:von|by|par|por)\s+|\d{1,2}\.\d{1,2}\.\d{2,4}(?:\s+\d{1,2}:\d{2})?\s*[-–|]\s*|[\p{L} ]{0,25}\b(?:beitrag|artikel|text|ein beitrag|blog post)\s+(?:von|by)\s+)(?<name>\p{Lu}[\p{L}'’.-]+(?:\s+(?:de|la|von|van|da|del|der|den|\p{Lu}[\p{L}'’.-]+)){0,4})\s*$|(?:责任编辑|責任編輯)\s*[:：]\s*(?<name>\S{2,12})", RegexOptions.IgnoreCase)]
     private static partial Regex BylineText();
 
     [GeneratedRegex(@"\b(updated|aktualisiert|zuletzt|last (edited|modified|updated)|current as of|stand:?|geändert|mis à jour|actualizado|aggiornato)\b", RegexOptions.IgnoreCase)]

@@ -120,6 +120,26 @@ public sealed class RealWorldPageTests
     }
 
     [Fact]
+    public void MicrodataByline_NamesTheAuthor_NotThePublisherInsideIt()
+    {
+        var page = Page("<title>Guidance revised</title>", $"""
+            <article><h1>Guidance revised</h1>{Paragraphs}
+            <div class="article_autor">Text: <span itemprop="author">Ilse Brandner</span> / <span itemprop="publisher" itemscope itemtype="https://schema.org/Organization"><span itemprop="name">desk.example</span></span></div></article>
+            """);
+        Assert.Equal(["Ilse Brandner"], page.Authors);
+    }
+
+    [Theory]
+    [InlineData("Auteur : Claire Moulin")]
+    [InlineData("Autore: Paolo Gentile")]
+    [InlineData("Author: Priya Raman")]
+    public void LabelledBylineInTheText_NamesTheAuthor(string line)
+    {
+        var page = Page("<title>Guidance revised</title>", $"<article><h1>Guidance revised</h1>{Paragraphs}<p>{line}</p></article>");
+        Assert.Equal([line[(line.IndexOf(':') + 1)..].Trim()], page.Authors);
+    }
+
+    [Fact]
     public void SiteNamedAsAuthor_IsKept_WhenNoPersonIsNamedAnywhere()
     {
         // a personal site (the author's name is the site's) and a press office: the page's own declaration stands
