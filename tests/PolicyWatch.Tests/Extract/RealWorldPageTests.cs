@@ -140,6 +140,16 @@ public sealed class RealWorldPageTests
     }
 
     [Fact]
+    public void SoftHyphens_NeverSplitWordsInTitleOrBody()
+    {
+        var page = Page("<title>Li&shy;zenz&shy;pflicht erweitert</title>",
+            $"<article><h1>Li&shy;zenz&shy;pflicht erweitert</h1><p>Die Aus&shy;fuhr&shy;kon&shy;trol&shy;len gelten nun auch für weitere Beschleuniger und Rechenzentren im Ausland, teilte das Ministerium mit.</p>{Paragraphs}</article>");
+        Assert.Equal("Lizenzpflicht erweitert", page.Title);
+        Assert.Contains("Ausfuhrkontrollen gelten", page.Body);
+        Assert.DoesNotContain('\u00ad', page.Body);
+    }
+
+    [Fact]
     public void SiteNamedAsAuthor_IsKept_WhenNoPersonIsNamedAnywhere()
     {
         // a personal site (the author's name is the site's) and a press office: the page's own declaration stands
