@@ -156,6 +156,10 @@ internal static partial class MetadataReader
         foreach (var e in clone.QuerySelectorAll("small, time, script, style, noscript").ToList()) e.Remove();
         foreach (var e in clone.QuerySelectorAll("[class]").ToList())
             if (Kicker().IsMatch(e.GetAttribute("class") ?? "")) e.Remove();
+        // an h1 that marks its headline part ("<span class=headline>") beside a kicker styled some other way: that part
+        if (clone.QuerySelectorAll("[class~=headline], [class*=headline__], [class*=-headline]").ToList() is [var part]
+            && Text.Collapse(part.TextContent) is { } marked && marked.Split(' ').Length >= 3)
+            clone = part;
         var sb = new System.Text.StringBuilder();
         foreach (var node in clone.GetDescendants())
             if (node is IText t) sb.Append(t.Data);

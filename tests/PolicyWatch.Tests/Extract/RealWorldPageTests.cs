@@ -150,6 +150,14 @@ public sealed class RealWorldPageTests
     }
 
     [Fact]
+    public void HeadlineMarkedInsideTheH1_IsTheTitle_NotTheKickerBesideIt()
+    {
+        var page = Page("<title>Ministry revises licensing guidance | Policy Desk</title>",
+            $"<article><h1><span class=\"text-green fake-h5\">Export rules – Licences</span><span class=\"invisible\">: </span><span class=\"headline\">Ministry revises licensing guidance</span></h1>{Paragraphs}</article>");
+        Assert.Equal("Ministry revises licensing guidance", page.Title);
+    }
+
+    [Fact]
     public void SiteNamedAsAuthor_IsKept_WhenNoPersonIsNamedAnywhere()
     {
         // a personal site (the author's name is the site's) and a press office: the page's own declaration stands
