@@ -195,6 +195,12 @@ internal static partial class MetadataReader
             source = new MetadataSource("h1", MetadataStrength.Medium);
             return likely;
         }
+        // "Site | Headline" or "Headline : Section": the part of a meta title that the page shows as a heading of its content
+        if (doc is not null && HeadingSegment(doc, metaTitles, siteName) is { } segment)
+        {
+            source = new MetadataSource("title (part shown as a heading)", MetadataStrength.Medium);
+            return segment;
+        }
         foreach (var (candidate, name) in new[] { (jsonLd, "json-ld"), (og, "og:title"), (title, "title") })
         {
             if (string.IsNullOrWhiteSpace(candidate) || IsCutTitle(candidate)) continue;
@@ -211,6 +217,25 @@ internal static partial class MetadataReader
         }
         source = new MetadataSource("none", MetadataStrength.Weak);
         return null;
+    }
+
+    private static readonly string[] TitleSeparators = [" | ", " – ", " — ", " - ", " :: ", " : ", " » ", " › ", " « ", " · ", " • "];
+
+    /// <summary>
+    /// The longest part (at least two words) of a decorated meta title that equals the text of a content heading
+    /// (h1–h3 outside navigation, never the logo or the site's name), or null.
+    /// </summary>
+    private static string? HeadingSegment(IHtmlDocument doc, IReadOnlyList<string> metaTitles, string? siteName)
+    {
+        var segments = metaTitles.SelectMany(m => m.Split(TitleSeparators, StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Length > 1
+                ? m.Split(TitleSeparators, StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) : [])
+            .Where(x => x.Contains(' ') && !string.Equals(x, siteName, StringComparison.OrdinalIgnoreCase))
+            .ToHashSet(StringComparer.OrdinalIgnoreCase);
+        if (segments.Count == 0) return null;
+        var headings = doc.QuerySelectorAll("h1, h2, h3").Take(200)
+            .Where(h => !InChrome(h) && !Regex.IsMatch(ClassAndId(h), "logo|brand|site-?title|site-?name", RegexOptions.IgnoreCase))
+            .Select(h => Text.Collapse(h.TextContent));
+        return headings.Where(segments.Contains).OrderByDescending(x => x.Length).FirstOrDefault();
     }
 
     private static bool IsCutTitle(string t) => t.TrimEnd().EndsWith("...", StringComparison.Ordinal) || t.TrimEnd().EndsWith('…');

@@ -157,6 +157,18 @@ public sealed class RealWorldPageTests
         Assert.Equal("Ministry revises licensing guidance", page.Title);
     }
 
+    [Theory]
+    [InlineData("Lena Brandt's Notebook | Why the licence thresholds moved")]
+    [InlineData("Why the licence thresholds moved : Policy Notes")]
+    public void DecoratedTitle_ThePartShownAsAContentHeading_IsTheTitle(string metaTitle)
+    {
+        var page = Page($"<title>{metaTitle}</title>", $"""
+            <header><h1 class="logo"><a href="/">Policy Notes</a></h1></header>
+            <div class="post"><h2 class="post-title"><a rel="bookmark" href="/p/1">Why the licence thresholds moved</a></h2>{Paragraphs}</div>
+            """);
+        Assert.Equal("Why the licence thresholds moved", page.Title);
+    }
+
     [Fact]
     public void SiteNamedAsAuthor_IsKept_WhenNoPersonIsNamedAnywhere()
     {
