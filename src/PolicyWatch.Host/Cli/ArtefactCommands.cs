@@ -62,15 +62,11 @@ public static class ArtefactCommands
         var artefacts = new Command("artefacts", "Policy artefacts (rules, orders, bills, ECCNs, lists) referenced in texts");
         artefacts.Subcommands.Add(recognise);
         var backfill = new Command("backfill", "Record what every stored article cites (for articles stored before citations were kept); safe to run again");
-        backfill.SetAction(async (parse, ct) =>
+        backfill.SetAction((parse, ct) => AppRuntime.RunVerbAsync(parse, ct, async services =>
         {
-            await using var runtime = await AppRuntime.StartAsync(PolicyWatchCli.Globals(parse), ct);
-            await using var services = runtime.BuildServices();
-            await services.GetRequiredService<PolicyWatch.Storage.Migrator>().MigrateAsync(ct);
             var (articles, citations) = await services.GetRequiredService<PolicyWatch.Storage.Store>().RecordAllCitationsAsync(ct: ct);
             await parse.InvocationConfiguration.Output.WriteLineAsync($"recorded {citations} citation(s) in {articles} article(s)");
-            return 0;
-        });
+        }));
         artefacts.Subcommands.Add(backfill);
         return artefacts;
     }
@@ -86,18 +82,12 @@ public static class ArtefactCommands
         command.Arguments.Add(id);
         command.Options.Add(format);
         command.Options.Add(limit);
-        command.SetAction(async (parse, ct) =>
+        command.SetAction((parse, ct) => AppRuntime.RunVerbAsync(parse, ct, async services =>
         {
-            await using var runtime = await AppRuntime.StartAsync(PolicyWatchCli.Globals(parse), ct);
-            await using var services = runtime.BuildServices();
-            await services.GetRequiredService<PolicyWatch.Storage.Migrator>().MigrateAsync(ct);
             var store = services.GetRequiredService<PolicyWatch.Storage.Store>();
             var o = parse.InvocationConfiguration.Output;
-            if (await store.GetArtefactAsync(parse.GetValue(id)!, ct) is not { } artefact)
-            {
-                await parse.InvocationConfiguration.Error.WriteLineAsync($"policywatch: no stored article has cited {parse.GetValue(id)}");
-                return 1;
-            }
+            // RunVerbAsync makes this "policywatch: …" with exit code 1
+            var artefact = await store.GetArtefactAsync(parse.GetValue(id)!, ct) ?? throw new ArgumentException($"no stored article has cited {parse.GetValue(id)}");
             var citations = await store.ArtefactCitationsAsync(artefact.Id, Math.Clamp(parse.GetValue(limit), 1, 500), ct);
             if (parse.GetValue(format) == "json")
             {
@@ -106,13 +96,12 @@ public static class ArtefactCommands
                     artefact.Id, artefact.Kind, artefact.Title, artefact.Agency, artefact.Status,
                     citedBy = citations.Select(c => new { id = c.ArticleId, title = c.ArticleTitle, c.Url, c.Source, published = c.Published, c.Sentence }),
                 }, ExtractCommand.Json));
-                return 0;
+                return;
             }
             await o.WriteLineAsync($"{artefact.Title} ({artefact.Id}), cited by {citations.Count} article(s)");
             foreach (var c in citations)
                 await o.WriteLineAsync($"  {c.Published?.ToString("yyyy-MM-dd") ?? "undated",-10}  {c.ArticleTitle ?? c.Url}\n              \"{c.Sentence}\"");
-            return 0;
-        });
+        }));
         return command;
     }
 }

@@ -219,7 +219,8 @@ internal static partial class MetadataReader
         return null;
     }
 
-    private static readonly string[] TitleSeparators = [" | ", " – ", " — ", " - ", " :: ", " : ", " » ", " › ", " « ", " · ", " • "];
+    // in the order a site suffix is looked for
+    private static readonly string[] TitleSeparators = [" | ", " – ", " — ", " - ", " :: ", " · ", " • ", " / ", " » ", " › ", " : ", " « "];
 
     /// <summary>
     /// The longest part (at least two words) of a decorated meta title that equals the text of a content heading
@@ -227,8 +228,8 @@ internal static partial class MetadataReader
     /// </summary>
     private static string? HeadingSegment(IHtmlDocument doc, IReadOnlyList<string> metaTitles, string? siteName)
     {
-        var segments = metaTitles.SelectMany(m => m.Split(TitleSeparators, StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Length > 1
-                ? m.Split(TitleSeparators, StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) : [])
+        var segments = metaTitles.Select(m => m.Split(TitleSeparators, StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            .Where(parts => parts.Length > 1).SelectMany(parts => parts)
             .Where(x => x.Contains(' ') && !string.Equals(x, siteName, StringComparison.OrdinalIgnoreCase))
             .ToHashSet(StringComparer.OrdinalIgnoreCase);
         if (segments.Count == 0) return null;
@@ -257,7 +258,7 @@ internal static partial class MetadataReader
         title = LeadingDate().Replace(title, "");
         // CJK titles join the site name without spaces: "标题-新华网"
         if (title.Any(c => c is >= '\u4E00' and <= '\u9FFF') && CjkSuffix().Match(title) is { Success: true } cjk && cjk.Index >= 6) title = title[..cjk.Index];
-        foreach (var sep in new[] { " | ", " – ", " — ", " - ", " :: ", " · ", " • ", " / ", " » ", " › ", " : ", " « " })
+        foreach (var sep in TitleSeparators)
         {
             var i = title.LastIndexOf(sep, StringComparison.Ordinal);
             if (i <= 0) continue;

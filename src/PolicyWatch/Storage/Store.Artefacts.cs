@@ -63,17 +63,16 @@ public sealed partial class Store
                 new { after, batch }, tx, cancellationToken: ct))).AsList();
             if (rows.Count == 0) return (articles, citations);
             foreach (var (id, body) in rows)
-                citations += await WriteCitationsAsync(conn, tx, id, body, ct);
+                citations += await WriteCitationsAsync(conn, tx, id, Artefacts.ArtefactCitations.Of(body), ct);
             await tx.CommitAsync(ct);
             articles += rows.Count;
             after = rows[^1].Id;
         }
     }
 
-    /// <summary>Replaces one article's citations with those found in <paramref name="body"/>, inside the caller's transaction; returns how many.</summary>
-    private static async Task<int> WriteCitationsAsync(DbConnection conn, DbTransaction tx, long id, string body, CancellationToken ct)
+    /// <summary>Replaces one article's citations with <paramref name="citations"/>, inside the caller's transaction; returns how many.</summary>
+    private static async Task<int> WriteCitationsAsync(DbConnection conn, DbTransaction tx, long id, IReadOnlyList<Artefacts.ArtefactCitation> citations, CancellationToken ct)
     {
-        var citations = Artefacts.ArtefactCitations.Of(body);
         await conn.ExecuteAsync(new CommandDefinition("DELETE FROM article_artefacts WHERE article_id = @id", new { id }, tx, cancellationToken: ct));
         if (citations.Count == 0) return 0;
         await conn.ExecuteAsync(new CommandDefinition("""

@@ -101,11 +101,13 @@ public sealed partial class Store
         // a canonical URL on another site is a hint, not a fact: believed, it would let any page take over another
         // site's article (never fetched, shown with the hostile text); copies across sites are merged by title instead
         var canonical = a.CanonicalUrl is { } c && SameSite(c, finalUrl) ? Fetch.UrlNormalizer.Key(c) : final;
+        // found before the transaction: the recogniser's work never runs while the article's row is locked, nor again on a retry
+        var citations = Artefacts.ArtefactCitations.Of(a.Body);
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await SaveProcessedOnceAsync(id, final, canonical, a, tags, review, ct);
+                return await SaveProcessedOnceAsync(id, final, canonical, a, tags, citations, review, ct);
             }
             catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && attempt < 3)
             {
@@ -127,6 +129,7 @@ public sealed partial class Store
     }
 
     private async Task<SaveResult> SaveProcessedOnceAsync(long id, string final, string canonical, ExtractedArticle a, IReadOnlyList<TopicTag> tags,
+        IReadOnlyList<Artefacts.ArtefactCitation> citations,
         Classify.ReviewPoint? review, CancellationToken ct)
     {
         await using var conn = await db.OpenConnectionAsync(ct);
@@ -187,7 +190,7 @@ public sealed partial class Store
             }, tx, cancellationToken: ct));
         }
         // what the article cites (rules, orders, ECCNs, lists), found in its body, replaced on each store
-        await WriteCitationsAsync(conn, tx, id, a.Body, ct);
+        await WriteCitationsAsync(conn, tx, id, citations, ct);
         await tx.CommitAsync(ct);
         return new SaveResult(SaveOutcome.Saved, id);
     }
