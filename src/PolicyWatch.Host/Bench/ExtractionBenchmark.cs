@@ -93,10 +93,8 @@ public static partial class ExtractionBenchmark
         {
             var preds = new Dictionary<string, object>();
             var watch = Stopwatch.StartNew();
-            double max = 0;
             foreach (var (id, html) in pages)
             {
-                var t = Stopwatch.StartNew();
                 if (name.StartsWith("PolicyWatch"))
                 {
                     var a = extractor.ExtractHtml(html, UrlOf(id));
@@ -111,7 +109,6 @@ public static partial class ExtractionBenchmark
                     }
                     catch (Exception) { preds[id] = new { articleBody = "" }; }
                 }
-                max = Math.Max(max, t.Elapsed.TotalMilliseconds);
             }
             var perSecond = pages.Count / watch.Elapsed.TotalSeconds;
             var file = Path.Combine(Path.GetTempPath(), $"policywatch-multi-{Guid.NewGuid():N}.json");

@@ -42,7 +42,6 @@ public static class DbCommands
         backup.SetAction(async (parse, ct) =>
         {
             await using var runtime = await AppRuntime.StartAsync(PolicyWatchCli.Globals(parse), ct);
-            await using var services = runtime.BuildServices();
             var err = parse.InvocationConfiguration.Error;
             var file = parse.GetValue(backupFile)!;
             var watch = System.Diagnostics.Stopwatch.StartNew();

@@ -14,6 +14,9 @@ public sealed record DigestSection(string Topic, string TopicName, int Count, in
     /// listed, so a new source's back catalogue or a backfill does not flood the digest.
     /// </summary>
     public int OlderFoundLate { get; init; }
+
+    /// <summary>The section appears in the digest: it lists articles or counts some found late.</summary>
+    public bool Shown => Items.Count > 0 || OlderFoundLate > 0;
     public bool IsSavedSearch => Topic.StartsWith(SearchPrefix, StringComparison.Ordinal);
 }
 
@@ -21,7 +24,7 @@ public sealed record DigestModel(string Email, string? Name, DateOnly Date, Date
     IReadOnlyList<DigestSection> Sections, string UnsubscribeUrl)
 {
     public int Total => Sections.Sum(s => s.Count);
-    public bool IsEmpty => Sections.All(s => s.Items.Count == 0 && s.OlderFoundLate == 0);
+    public bool IsEmpty => !Sections.Any(s => s.Shown);
     /// <summary>How long before being found an article must have been published to count as found late.</summary>
     public TimeSpan LateAfter { get; init; } = TimeSpan.FromDays(7);
     /// <summary>Every article the topic sections carry, listed or counted: recorded once the digest is sent.</summary>

@@ -10,7 +10,7 @@ public static class DigestRenderer
     public static string Subject(DigestModel d)
     {
         if (d.IsEmpty) return $"PolicyWatch digest {d.Date:d MMM yyyy}: nothing new";
-        var shown = d.Sections.Where(s => s.Items.Count > 0 || s.OlderFoundLate > 0).ToList();
+        var shown = d.Sections.Where(s => s.Shown).ToList();
         var noun = shown.Any(s => s.IsSavedSearch) ? "section" : "topic";
         return $"PolicyWatch digest {d.Date:d MMM yyyy}: {d.Total} article{(d.Total == 1 ? "" : "s")} in {shown.Count} {noun}{(shown.Count == 1 ? "" : "s")}";
     }
@@ -27,7 +27,7 @@ public static class DigestRenderer
           .Append("<br><span style=\"font-size:13px;color:#5b6475\">").Append(HtmlEncode($"Found {d.PeriodStart:yyyy-MM-dd HH:mm} – {d.PeriodEnd:yyyy-MM-dd HH:mm} UTC")).Append("</span></td></tr>");
         if (d.IsEmpty)
             sb.Append("<tr><td style=\"padding:20px;font-size:15px\">Nothing new in your topics and searches since the last digest.</td></tr>");
-        foreach (var s in d.Sections.Where(s => s.Items.Count > 0 || s.OlderFoundLate > 0))
+        foreach (var s in d.Sections.Where(s => s.Shown))
         {
             var change = s.ThisWeek - s.PreviousWeek;
             sb.Append("<tr><td style=\"padding:16px 20px 4px\"><span style=\"font-size:17px;font-weight:bold\">").Append(HtmlEncode(s.TopicName)).Append("</span> ")
@@ -61,7 +61,7 @@ public static class DigestRenderer
         var sb = new StringBuilder();
         sb.AppendLine(Subject(d)).AppendLine();
         if (d.IsEmpty) sb.AppendLine("Nothing new in your topics and searches since the last digest.");
-        foreach (var s in d.Sections.Where(s => s.Items.Count > 0 || s.OlderFoundLate > 0))
+        foreach (var s in d.Sections.Where(s => s.Shown))
         {
             sb.AppendLine($"== {s.TopicName} ({N(s, s.Count)} new, {N(s, s.ThisWeek)} this week, {s.ThisWeek - s.PreviousWeek:+0;-0;0} on the week before) ==").AppendLine();
             foreach (var i in s.Items)

@@ -140,9 +140,10 @@ internal static partial class ContentExtractor
             {
                 // a hint loses against the text it would remove: never the headline, an explicit body, or most of the text
                 var share = stats.Text(e) / (double)total;
+                if (share >= 0.4) continue;
                 var guarded = firstH1 is not null && e.Contains(firstH1) || e.QuerySelector("[itemprop=articleBody]") is not null
                               || e.QuerySelectorAll("p").Sum(p => p.TextContent.Length) is var own && own > paragraphText / 2 && own > 500;
-                if (share < 0.4 && !guarded) remove.Add(e);
+                if (!guarded) remove.Add(e);
             }
         }
         // the same hint on many elements that together hold most of the text (every paragraph classed "gdpr-Paragraph")
@@ -499,7 +500,8 @@ internal static partial class ContentExtractor
         public double LinkDensity(IElement e) => _sizes.TryGetValue(e, out var s) && s.Text > 0 ? Math.Min(1, s.Link / (double)s.Text) : 0;
     }
 
-    private static string ClassAndId(IElement e)
+    /// <summary>An element's class and id attributes, space-joined ("" when it has neither).</summary>
+    internal static string ClassAndId(IElement e)
     {
         var cls = e.GetAttribute("class");
         var id = e.GetAttribute("id");

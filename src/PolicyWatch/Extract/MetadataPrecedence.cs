@@ -23,7 +23,7 @@ public static class MetadataPrecedence
         if (feedPublished is { } fp)
         {
             var pageStrength = sources.TryGetValue("published", out var s) ? s.Strength : MetadataStrength.Weak;
-            if (published is null || pageStrength < MetadataStrength.Strong && !SameInstantish(published.Value, fp))
+            if (published is null || pageStrength < MetadataStrength.Strong && published.Value != fp)
             {
                 published = fp;
                 sources["published"] = feed;
@@ -43,6 +43,4 @@ public static class MetadataPrecedence
         return page with { Title = title, Published = published, Sources = sources };
     }
 
-    // a page's day-only date ("25 Nov 2026") agrees with the feed's exact time on that day: keep the exact one
-    private static bool SameInstantish(DateTimeOffset page, DateTimeOffset feed) => page == feed;
 }

@@ -146,7 +146,7 @@ internal static partial class MetadataReader
         var link = h1.QuerySelector("a[href]");
         if (link is not null && link.GetAttribute("href") is "/" or "./" or "#" && Text.Collapse(h1.TextContent).Split(' ').Length <= 4) return true;
         return h1.QuerySelector("img") is not null && Text.Collapse(h1.TextContent).Length < 4
-               || ClassAndId(h1).Contains("logo", StringComparison.OrdinalIgnoreCase) || ClassAndId(h1).Contains("site-title", StringComparison.OrdinalIgnoreCase);
+               || ContentExtractor.ClassAndId(h1).Contains("logo", StringComparison.OrdinalIgnoreCase) || ContentExtractor.ClassAndId(h1).Contains("site-title", StringComparison.OrdinalIgnoreCase);
     }
 
     /// <summary>The h1's text without kicker, overline and screen-reader parts, as a reader sees the headline.</summary>
@@ -234,7 +234,7 @@ internal static partial class MetadataReader
             .ToHashSet(StringComparer.OrdinalIgnoreCase);
         if (segments.Count == 0) return null;
         var headings = doc.QuerySelectorAll("h1, h2, h3").Take(200)
-            .Where(h => !InChrome(h) && !Regex.IsMatch(ClassAndId(h), "logo|brand|site-?title|site-?name", RegexOptions.IgnoreCase))
+            .Where(h => !InChrome(h) && !Regex.IsMatch(ContentExtractor.ClassAndId(h), "logo|brand|site-?title|site-?name", RegexOptions.IgnoreCase))
             .Select(h => Text.Collapse(h.TextContent));
         return headings.Where(segments.Contains).OrderByDescending(x => x.Length).FirstOrDefault();
     }
@@ -437,7 +437,7 @@ internal static partial class MetadataReader
         foreach (var t in scope.QuerySelectorAll("time[datetime]"))
         {
             if (InChrome(t) || AuthorBoxOrComment(t)) continue;
-            if (ClassAndId(t).Contains("updated", StringComparison.OrdinalIgnoreCase) && !ClassAndId(t).Contains("publish", StringComparison.OrdinalIgnoreCase)) continue;
+            if (ContentExtractor.ClassAndId(t).Contains("updated", StringComparison.OrdinalIgnoreCase) && !ContentExtractor.ClassAndId(t).Contains("publish", StringComparison.OrdinalIgnoreCase)) continue;
             if (Dates.Parse(t.GetAttribute("datetime")) is { } d) return d;
         }
         return null;
@@ -512,7 +512,7 @@ internal static partial class MetadataReader
         {
             if (x.LocalName is "nav" or "aside") return true;
             if (x.LocalName == "footer" && x.Closest("article") is null) return true; // an article's own footer holds its byline
-            foreach (var token in ClassAndId(x).Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            foreach (var token in ContentExtractor.ClassAndId(x).Split(' ', StringSplitOptions.RemoveEmptyEntries))
                 // a wrapper named "navigation-container" around the whole page holds the article too: not the frame
                 if (ChromeClass().IsMatch(token) && x.QuerySelector("article, main, [role=main], [itemprop=articleBody]") is null) return true;
         }
@@ -523,13 +523,12 @@ internal static partial class MetadataReader
     {
         for (var x = e; x is not null && x.LocalName != "body"; x = x.ParentElement)
         {
-            var hints = ClassAndId(x);
+            var hints = ContentExtractor.ClassAndId(x);
             if (hints.Length > 0 && CommentClass().IsMatch(hints)) return true;
         }
         return false;
     }
 
-    private static string ClassAndId(IElement e) => $"{e.GetAttribute("class")} {e.Id}".Trim();
 
     private static DateTimeOffset? FirstDate(Func<string, string?> meta, params string[] keys)
     {

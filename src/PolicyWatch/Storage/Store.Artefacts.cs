@@ -57,13 +57,15 @@ public sealed partial class Store
         while (true)
         {
             await using var conn = await db.OpenConnectionAsync(ct);
-            await using var tx = await conn.BeginTransactionAsync(ct);
             var rows = (await conn.QueryAsync<(long Id, string Body)>(new CommandDefinition(
                 "SELECT id, coalesce(body, '') FROM articles WHERE id > @after AND status = 'processed' ORDER BY id LIMIT @batch",
-                new { after, batch }, tx, cancellationToken: ct))).AsList();
+                new { after, batch }, cancellationToken: ct))).AsList();
             if (rows.Count == 0) return (articles, citations);
-            foreach (var (id, body) in rows)
-                citations += await WriteCitationsAsync(conn, tx, id, Artefacts.ArtefactCitations.Of(body), ct);
+            // found before the transaction opens, so its row locks are held only for the writes
+            var found = rows.Select(r => (r.Id, Citations: Artefacts.ArtefactCitations.Of(r.Body))).ToList();
+            await using var tx = await conn.BeginTransactionAsync(ct);
+            foreach (var (id, list) in found)
+                citations += await WriteCitationsAsync(conn, tx, id, list, ct);
             await tx.CommitAsync(ct);
             articles += rows.Count;
             after = rows[^1].Id;

@@ -78,8 +78,8 @@ public sealed partial class Store
         if (id is not null)
             await conn.ExecuteAsync(new CommandDefinition("""
                 UPDATE user_sessions SET revoked_at = now() WHERE user_id = @id AND revoked_at IS NULL;
-                DELETE FROM login_failures WHERE account = lower(@username);
-                """, new { id, username }, tx, cancellationToken: ct));
+                DELETE FROM login_failures WHERE account = @account;
+                """, new { id, account = AccountKey(username) }, tx, cancellationToken: ct));
         await tx.CommitAsync(ct);
         return id is not null;
     }
