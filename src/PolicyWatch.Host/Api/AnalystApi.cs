@@ -22,14 +22,17 @@ public static class AnalystApi
         api.MapGet("/artefacts/{id}", async (string id, int? limit, Store store, CancellationToken ct) =>
         {
             if (limit is < 1 or > 500) return BadRequest("limit must be between 1 and 500");
-            if (await store.GetArtefactAsync(id, ct) is not { } artefact) return Results.Problem(title: "Not found", detail: $"no stored article has cited {id}", statusCode: 404);
-            var citations = await store.ArtefactCitationsAsync(id, limit ?? 100, ct);
-            return Results.Ok(new
-            {
-                artefact.Id, artefact.Kind, artefact.Title, artefact.Agency, artefact.Status, firstSeen = artefact.FirstSeen,
-                citedBy = citations.Select(c => new { id = c.ArticleId, title = c.ArticleTitle, c.Url, c.Source, published = c.Published, c.Sentence, c.Start, c.End }),
-            });
-        }).WithSummary("A policy instrument (canonical id such as eccn:3A090) and every article citing it, newest first, with the citing sentence");
+            if (id.Length > 100 || await store.ArtefactDetailAsync(id, limit ?? 100, ct) is not { } detail)
+                return Results.Problem(title: "Not found", detail: $"no artefact {id} is known: no stored article cites it and no Federal Register source describes it", statusCode: 404);
+            return Results.Ok(ArtefactJson.Of(detail));
+        }).WithSummary("A policy instrument (canonical id such as eccn:3A090 or fr-doc:2025-01234): its Federal Register record, timeline, Entity List changes, and every article citing it, newest first, with the citing sentence");
+        api.MapGet("/entity-list", async (string? q, int? limit, Store store, CancellationToken ct) =>
+        {
+            if (string.IsNullOrWhiteSpace(q) || q.Trim().Length < 2 || q.Length > 200) return BadRequest("q must be 2 to 200 characters of an entity's name or alias");
+            if (limit is < 1 or > 500) return BadRequest("limit must be between 1 and 500");
+            var hits = await store.SearchEntityListAsync(q, limit ?? 50, ct);
+            return Results.Ok(new { query = q.Trim(), changes = hits.Select(ArtefactJson.Of) });
+        }).WithSummary("Entity List changes (additions, revisions, removals) whose entity or alias contains q, newest rule first: is it listed, since when, by which rule");
         api.MapGet("/review-queue", async (int? limit, string? topic, Store store, TopicClassifier classifier, CancellationToken ct) =>
         {
             if (limit is < 1 or > 200) return BadRequest("limit must be between 1 and 200");

@@ -68,7 +68,39 @@ public static class ArtefactCommands
             await parse.InvocationConfiguration.Output.WriteLineAsync($"recorded {citations} citation(s) in {articles} article(s)");
         }));
         artefacts.Subcommands.Add(backfill);
+        artefacts.Subcommands.Add(BuildEntityList());
         return artefacts;
+    }
+
+    /// <summary>
+    /// `policywatch artefacts entity-list NAME [--format text|json]`: the Entity List changes whose entity or alias
+    /// contains NAME, newest rule first (is it listed, since when, by which rule). Exit 0 even when none.
+    /// </summary>
+    private static Command BuildEntityList()
+    {
+        var name = new Argument<string>("name") { Description = "Part of an entity's name or alias, as the rule writes it (case-insensitive)" };
+        var format = new Option<string>("--format") { Description = "text or json", DefaultValueFactory = _ => "text" };
+        format.AcceptOnlyFromAmong("text", "json");
+        var command = new Command("entity-list", "Entity List additions, revisions and removals naming an entity, with the rule that made each");
+        command.Arguments.Add(name);
+        command.Options.Add(format);
+        command.SetAction((parse, ct) => AppRuntime.RunVerbAsync(parse, ct, async services =>
+        {
+            var q = parse.GetValue(name)!.Trim();
+            if (q.Length < 2) throw new ArgumentException("give at least two characters of the name");
+            var hits = await services.GetRequiredService<PolicyWatch.Storage.Store>().SearchEntityListAsync(q, 200, ct);
+            var o = parse.InvocationConfiguration.Output;
+            if (parse.GetValue(format) == "json")
+            {
+                await o.WriteLineAsync(JsonSerializer.Serialize(new { query = q, changes = hits.Select(Api.ArtefactJson.Of) }, ExtractCommand.Json));
+                return;
+            }
+            if (hits.Count == 0) await o.WriteLineAsync($"no Entity List change names \"{q}\"");
+            foreach (var h in hits)
+                await o.WriteLineAsync($"{h.Published?.ToString("yyyy-MM-dd") ?? "undated",-10}  {h.Action,-7} {h.Entity}{(h.Country is null ? "" : " (" + h.Country + ")")}"
+                    + $"\n            by {h.RuleTitle ?? h.Url}{(h.DocumentId is null ? "" : " [" + h.DocumentId + "]")}");
+        }));
+        return command;
     }
 
     /// <summary>`policywatch artefact ID [--format text|json]`: one artefact and every stored article citing it, newest first, with the citing sentence. Exit 1 when nothing cites it.</summary>
@@ -87,19 +119,25 @@ public static class ArtefactCommands
             var store = services.GetRequiredService<PolicyWatch.Storage.Store>();
             var o = parse.InvocationConfiguration.Output;
             // RunVerbAsync makes this "policywatch: …" with exit code 1
-            var artefact = await store.GetArtefactAsync(parse.GetValue(id)!, ct) ?? throw new ArgumentException($"no stored article has cited {parse.GetValue(id)}");
-            var citations = await store.ArtefactCitationsAsync(artefact.Id, Math.Clamp(parse.GetValue(limit), 1, 500), ct);
+            var d = await store.ArtefactDetailAsync(parse.GetValue(id)!, Math.Clamp(parse.GetValue(limit), 1, 500), ct)
+                    ?? throw new ArgumentException($"no artefact {parse.GetValue(id)} is known: no stored article cites it and no Federal Register source describes it");
             if (parse.GetValue(format) == "json")
             {
-                await o.WriteLineAsync(JsonSerializer.Serialize(new
-                {
-                    artefact.Id, artefact.Kind, artefact.Title, artefact.Agency, artefact.Status,
-                    citedBy = citations.Select(c => new { id = c.ArticleId, title = c.ArticleTitle, c.Url, c.Source, published = c.Published, c.Sentence }),
-                }, ExtractCommand.Json));
+                await o.WriteLineAsync(JsonSerializer.Serialize(Api.ArtefactJson.Of(d), ExtractCommand.Json));
                 return;
             }
-            await o.WriteLineAsync($"{artefact.Title} ({artefact.Id}), cited by {citations.Count} article(s)");
-            foreach (var c in citations)
+            var f = d.Artefact;
+            await o.WriteLineAsync($"{f.Title} ({f.Id}){(f.Agency is null ? "" : " · " + f.Agency)}{(f.Status is null ? "" : " · " + f.Status)}");
+            if (d.Document is { } doc)
+                await o.WriteLineAsync($"  {doc.Type}{(doc.Citation is null ? "" : ", " + doc.Citation)}{(doc.HtmlUrl is null ? "" : " · " + doc.HtmlUrl)}");
+            if (d.Timeline.Count > 0) await o.WriteLineAsync("Timeline:");
+            foreach (var e in d.Timeline)
+                await o.WriteLineAsync($"  {e.Date:yyyy-MM-dd}  {e.Label,-30} {e.DocumentId}{(e.DocumentTitle is null ? "" : "  " + e.DocumentTitle)}");
+            if (d.EntityListChanges.Count > 0) await o.WriteLineAsync("Entity List changes:");
+            foreach (var c in d.EntityListChanges)
+                await o.WriteLineAsync($"  {c.Action,-7} {c.Entity}{(c.Country is null ? "" : " (" + c.Country + ")")}{(c.Aliases.Count == 0 ? "" : "; aliases: " + string.Join("; ", c.Aliases))}");
+            await o.WriteLineAsync($"Cited by {d.CitedBy.Count} article(s)");
+            foreach (var c in d.CitedBy)
                 await o.WriteLineAsync($"  {c.Published?.ToString("yyyy-MM-dd") ?? "undated",-10}  {c.ArticleTitle ?? c.Url}\n              \"{c.Sentence}\"");
         }));
         return command;

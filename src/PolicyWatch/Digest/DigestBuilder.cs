@@ -50,6 +50,36 @@ public static partial class DigestBuilder
         return new DigestSection(key, name, count, thisWeek, previousWeek, items);
     }
 
+    /// <summary>Days ahead (from the digest's day, inclusive) whose comment deadlines and effective dates the deadlines section lists.</summary>
+    public const int DeadlineDays = 14;
+
+    /// <summary>
+    /// The deadlines section of a digest for <paramref name="day"/>: comment deadlines and effective dates in
+    /// [day, day + <see cref="DeadlineDays"/>], then rules and proposed rules published in [<paramref name="publishedFrom"/>,
+    /// day], of documents touching one of <paramref name="topics"/> (any topic when empty). Soonest first; at most
+    /// <paramref name="max"/> lines.
+    /// </summary>
+    public static IReadOnlyList<DigestDeadline> Deadlines(IReadOnlyList<Storage.DeadlineCandidate> candidates, IReadOnlyCollection<string> topics,
+        DateOnly day, DateOnly publishedFrom, int max = 10)
+    {
+        var last = day.AddDays(DeadlineDays);
+        var lines = new List<DigestDeadline>();
+        foreach (var c in candidates)
+        {
+            if (c.Topics.Length == 0 || topics.Count > 0 && !c.Topics.Any(topics.Contains)) continue;
+            var title = string.IsNullOrWhiteSpace(c.Title) ? Artefacts.ArtefactCitations.DisplayName(c.Id) : c.Title;
+            if (c.CommentsCloseOn is { } close && close >= day && close <= last)
+                lines.Add(new DigestDeadline(close, "comments-close", "Comments close", c.Id, title, c.DocumentType, c.Url));
+            if (c.EffectiveOn is { } effective && effective >= day && effective <= last)
+                lines.Add(new DigestDeadline(effective, "effective", "Takes effect", c.Id, title, c.DocumentType, c.Url));
+            if (c.DocumentType is "Rule" or "Proposed Rule" && c.PublicationDate is { } published && published >= publishedFrom && published <= day)
+                lines.Add(new DigestDeadline(published, "published", c.DocumentType == "Rule" ? "New rule" : "New proposed rule", c.Id, title, c.DocumentType, c.Url));
+        }
+        // deadlines ahead first, soonest first; then the period's new rules, newest first
+        return lines.OrderBy(l => l.Kind == "published" ? 1 : 0).ThenBy(l => l.Kind == "published" ? -l.Date.DayNumber : l.Date.DayNumber)
+            .ThenBy(l => l.ArtefactId, StringComparer.Ordinal).Take(max).ToList();
+    }
+
     private static bool IsLate(DigestCandidate c, TimeSpan? lateAfter) =>
         lateAfter is { } after && c.Published is { } p && c.Stored is { } s && s - p > after;
 

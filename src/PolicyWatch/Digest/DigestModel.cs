@@ -27,6 +27,12 @@ public sealed record DigestModel(string Email, string? Name, DateOnly Date, Date
     public bool IsEmpty => !Sections.Any(s => s.Shown);
     /// <summary>How long before being found an article must have been published to count as found late.</summary>
     public TimeSpan LateAfter { get; init; } = TimeSpan.FromDays(7);
+    /// <summary>
+    /// The "deadlines" section: comment deadlines and effective dates in the next 14 days, and rules published in the
+    /// period, of the Federal Register documents touching the subscriber's topics. Shown when the digest is sent; on
+    /// its own it does not make an empty digest worth sending (a deadline would otherwise mail every day for two weeks).
+    /// </summary>
+    public IReadOnlyList<DigestDeadline> Deadlines { get; init; } = [];
     /// <summary>Every article the topic sections carry, listed or counted: recorded once the digest is sent.</summary>
     public IReadOnlyCollection<long> ArticleIds { get; init; } = [];
 }
@@ -39,3 +45,10 @@ public sealed record DigestCandidate(long ArticleId, string Topic, float Score, 
     /// <summary>Other sites of the same story, when the candidate comes from a search that already merged them.</summary>
     public IReadOnlyList<string> AlsoIn { get; init; } = [];
 }
+
+/// <summary>
+/// One line of a digest's deadlines section: <see cref="Kind"/> is <c>comments-close</c>, <c>effective</c> or
+/// <c>published</c>; <see cref="Date"/> is the Federal Register's calendar day; <see cref="DocumentType"/> as the
+/// Federal Register names it ("Rule", "Proposed Rule").
+/// </summary>
+public sealed record DigestDeadline(DateOnly Date, string Kind, string Label, string ArtefactId, string Title, string DocumentType, string? Url);

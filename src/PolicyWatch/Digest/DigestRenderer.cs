@@ -44,6 +44,19 @@ public static class DigestRenderer
             if (s.OlderFoundLate > 0)
                 sb.Append("<tr><td style=\"padding:4px 20px 8px;font-size:13px;color:#5b6475\">").Append(HtmlEncode(LateLine(s.OlderFoundLate, d.LateAfter))).Append("</td></tr>");
         }
+        if (d.Deadlines.Count > 0)
+        {
+            sb.Append("<tr><td style=\"padding:16px 20px 4px\"><span style=\"font-size:17px;font-weight:bold\">Deadlines and new rules</span> ")
+              .Append("<span style=\"font-size:13px;color:#5b6475\">next ").Append(DigestBuilder.DeadlineDays.ToString(c)).Append(" days</span></td></tr>");
+            foreach (var l in d.Deadlines)
+            {
+                sb.Append("<tr><td style=\"padding:6px 20px;font-size:14px\"><b>").Append(HtmlEncode(l.Date.ToString("d MMM yyyy", c))).Append(" · ")
+                  .Append(HtmlEncode(l.Label)).Append("</b>: ");
+                if (l.Url is not null) sb.Append("<a href=\"").Append(HtmlEncode(l.Url)).Append("\" style=\"color:#1f5fbf;text-decoration:none\">").Append(HtmlEncode(l.Title)).Append("</a>");
+                else sb.Append(HtmlEncode(l.Title));
+                sb.Append(" <span style=\"font-size:12px;color:#5b6475\">(").Append(HtmlEncode(l.DocumentType)).Append(")</span></td></tr>");
+            }
+        }
         sb.Append("<tr><td style=\"padding:16px 20px;font-size:12px;color:#5b6475;border-top:1px solid #e3e6ec\">You receive this because you subscribed to PolicyWatch digests. ")
           .Append("<a href=\"").Append(HtmlEncode(d.UnsubscribeUrl)).Append("\" style=\"color:#5b6475\">Unsubscribe</a>.</td></tr>");
         sb.Append("</table></td></tr></table></body></html>");
@@ -72,6 +85,16 @@ public static class DigestRenderer
                 sb.AppendLine(i.Url).AppendLine();
             }
             if (s.OlderFoundLate > 0) sb.AppendLine(LateLine(s.OlderFoundLate, d.LateAfter)).AppendLine();
+        }
+        if (d.Deadlines.Count > 0)
+        {
+            sb.AppendLine($"== Deadlines and new rules (next {DigestBuilder.DeadlineDays} days) ==").AppendLine();
+            foreach (var l in d.Deadlines)
+            {
+                sb.AppendLine($"{l.Date.ToString("d MMM yyyy", CultureInfo.InvariantCulture)} · {l.Label}: {l.Title} ({l.DocumentType})");
+                if (l.Url is not null) sb.AppendLine(l.Url);
+            }
+            sb.AppendLine();
         }
         sb.AppendLine($"Unsubscribe: {d.UnsubscribeUrl}");
         return sb.ToString();

@@ -50,8 +50,15 @@ public sealed class DigestSender(Store store, DigestMailer mailer, DigestOptions
         }
         foreach (var id in s.SavedSearches)
             if (await SearchSectionAsync(id, start, end, ct) is { } section) sections.Add(section);
+        IReadOnlyList<DigestDeadline> deadlines = [];
+        if (s.Topics.Length > 0 || s.SavedSearches.Length == 0)
+        {
+            var publishedFrom = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(start, zone).DateTime);
+            var candidates = await store.DeadlineCandidatesAsync(day, day.AddDays(DigestBuilder.DeadlineDays), publishedFrom, day, ct);
+            deadlines = DigestBuilder.Deadlines(candidates, s.Topics, day, publishedFrom);
+        }
         var unsubscribe = $"{options.BaseUrl.TrimEnd('/')}/unsubscribe?s={s.Id}&t={UnsubscribeToken.Create(s.Id, key)}";
-        return new DigestModel(s.Email, s.Name, day, start, end, sections, unsubscribe) { ArticleIds = articleIds, LateAfter = options.LateAfter };
+        return new DigestModel(s.Email, s.Name, day, start, end, sections, unsubscribe) { ArticleIds = articleIds, LateAfter = options.LateAfter, Deadlines = deadlines };
     }
 
     // subscribers following one saved search over the same period share its section

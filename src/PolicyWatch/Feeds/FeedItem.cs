@@ -11,5 +11,8 @@ public sealed record FeedParseResult(IReadOnlyList<FeedItem> Items, IReadOnlyLis
 {
     public IReadOnlyList<string> Warnings { get; init; } = [];
 
+    /// <summary>What a Federal Register API answer says of each document (type, dates, docket, RIN, CFR parts, corrections); empty for other listings.</summary>
+    public IReadOnlyList<Artefacts.FederalRegisterDocument> FederalRegisterDocuments { get; init; } = [];
+
     public static FeedParseResult Failed(string error) => new([], [], error);
 }

@@ -319,13 +319,17 @@ public static class FeedParser
             return doc.RootElement.TryGetProperty("count", out _)
                 ? new FeedParseResult([], [], null) // a query with no documents has no "results"
                 : FeedParseResult.Failed("malformed Federal Register response: no \"results\"");
+        if (results.ValueKind != JsonValueKind.Array) return FeedParseResult.Failed("malformed Federal Register response: \"results\" is not a list");
         var items = new List<FeedItem>();
+        var documents = new List<Artefacts.FederalRegisterDocument>();
         foreach (var e in results.EnumerateArray())
         {
+            if (e.ValueKind != JsonValueKind.Object) continue;
+            if (Artefacts.FederalRegisterDocument.FromJson(e) is { } document) documents.Add(document);
             if (ResolveHttp(baseUrl, Str(e, "html_url") ?? Str(e, "pdf_url")) is not { } url) continue;
             items.Add(new FeedItem(url, Clean(Str(e, "title")), Dates.Parse(Str(e, "publication_date")), null, Clean(Str(e, "abstract"))));
         }
-        return new FeedParseResult(items, [], null);
+        return new FeedParseResult(items, [], null) { FederalRegisterDocuments = documents };
     }
 
     private static IReadOnlyList<FeedItem> Filter(IReadOnlyList<FeedItem> items, SourceDefinition source)

@@ -84,6 +84,9 @@ public sealed class SourcePoller(Store store, PageFetcher fetcher, IngestOptions
             return await FailAsync(source, definition, parsed.Error, null, ct);
 
         var discovered = await DbRetry.RunAsync(() => store.RecordDiscoveredAsync(sourceId, parsed.Items, ct), ct);
+        // the Federal Register's own account of each document (type, dates, docket, RIN) fills its artefact record
+        if (parsed.FederalRegisterDocuments.Count > 0)
+            await DbRetry.RunAsync(() => store.RecordFederalRegisterDocumentsAsync(parsed.FederalRegisterDocuments, ct), ct);
         var hash = Convert.ToHexString(SHA256.HashData(page.Body))[..32];
         // caught lying: the server kept answering 304, and the full fetch shows both a changed feed and new items
         var lying = fullFetch && !source.ValidatorsIgnored && source.NotModifiedStreak > 0 && source.FeedHash is not null

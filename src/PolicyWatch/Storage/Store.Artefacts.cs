@@ -11,12 +11,20 @@ public sealed record ArtefactCitingArticle(long ArticleId, string? ArticleTitle,
 
 public sealed partial class Store
 {
-    /// <summary>The artefact with this canonical id, or null when no stored article has ever cited it (a record outlives its citations).</summary>
+    /// <summary>The artefact with this canonical id, or null when no stored article has ever cited it and no Federal Register source described it (a record outlives its citations).</summary>
     public async Task<Artefact?> GetArtefactAsync(string id, CancellationToken ct = default)
     {
         await using var conn = await db.OpenConnectionAsync(ct);
         var row = await conn.QuerySingleOrDefaultAsync<(string Id, string Kind, string? Title, string? Agency, string? Status, DateTime FirstSeen)?>(new CommandDefinition(
-            "SELECT id, kind, title, agency, status, first_seen FROM artefacts WHERE id = @id", new { id }, cancellationToken: ct));
+            """
+            SELECT a.id, a.kind,
+                   -- a RIN or docket is named after its rulemaking's newest document (corrections aside)
+                   coalesce(a.title, CASE WHEN a.kind IN ('rin', 'docket') THEN
+                       (SELECT f.title FROM artefacts f WHERE f.document_type IS NOT NULL AND f.correction_of IS NULL
+                          AND (f.rins @> ARRAY[a.id] OR f.docket_ids @> ARRAY[a.id]) ORDER BY f.publication_date DESC NULLS LAST LIMIT 1) END),
+                   a.agency, a.status, a.first_seen
+            FROM artefacts a WHERE a.id = @id
+            """, new { id }, cancellationToken: ct));
         return row is { } r ? new Artefact(r.Id, r.Kind, r.Title ?? Artefacts.ArtefactCitations.DisplayName(r.Id), r.Agency, r.Status, r.FirstSeen) : null;
     }
 
@@ -46,7 +54,7 @@ public sealed partial class Store
     }
 
     /// <summary>
-    /// Records the citations of processed articles stored before citations were kept (or under an older recogniser):
+    /// Records the citations (and Entity List changes) of processed articles stored before they were kept (or under an older recogniser):
     /// up to <paramref name="batch"/> articles per transaction, by id. Idempotent: each article's citations are
     /// replaced, never added twice. Returns (articles read, citations written).
     /// </summary>
@@ -62,10 +70,13 @@ public sealed partial class Store
                 new { after, batch }, cancellationToken: ct))).AsList();
             if (rows.Count == 0) return (articles, citations);
             // found before the transaction opens, so its row locks are held only for the writes
-            var found = rows.Select(r => (r.Id, Citations: Artefacts.ArtefactCitations.Of(r.Body))).ToList();
+            var found = rows.Select(r => (r.Id, Citations: Artefacts.ArtefactCitations.Of(r.Body), Changes: Artefacts.EntityListChanges.Parse(r.Body))).ToList();
             await using var tx = await conn.BeginTransactionAsync(ct);
-            foreach (var (id, list) in found)
+            foreach (var (id, list, changes) in found)
+            {
                 citations += await WriteCitationsAsync(conn, tx, id, list, ct);
+                await WriteEntityChangesAsync(conn, tx, id, changes, ct);
+            }
             await tx.CommitAsync(ct);
             articles += rows.Count;
             after = rows[^1].Id;

@@ -103,11 +103,12 @@ public sealed partial class Store
         var canonical = a.CanonicalUrl is { } c && SameSite(c, finalUrl) ? Fetch.UrlNormalizer.Key(c) : final;
         // found before the transaction: the recogniser's work never runs while the article's row is locked, nor again on a retry
         var citations = Artefacts.ArtefactCitations.Of(a.Body);
+        var entityChanges = Artefacts.EntityListChanges.Parse(a.Body);
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await SaveProcessedOnceAsync(id, final, canonical, a, tags, citations, review, ct);
+                return await SaveProcessedOnceAsync(id, final, canonical, a, tags, citations, entityChanges, review, ct);
             }
             catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && attempt < 3)
             {
@@ -129,7 +130,7 @@ public sealed partial class Store
     }
 
     private async Task<SaveResult> SaveProcessedOnceAsync(long id, string final, string canonical, ExtractedArticle a, IReadOnlyList<TopicTag> tags,
-        IReadOnlyList<Artefacts.ArtefactCitation> citations,
+        IReadOnlyList<Artefacts.ArtefactCitation> citations, IReadOnlyList<Artefacts.EntityListChange> entityChanges,
         Classify.ReviewPoint? review, CancellationToken ct)
     {
         await using var conn = await db.OpenConnectionAsync(ct);
@@ -191,6 +192,7 @@ public sealed partial class Store
         }
         // what the article cites (rules, orders, ECCNs, lists), found in its body, replaced on each store
         await WriteCitationsAsync(conn, tx, id, citations, ct);
+        await WriteEntityChangesAsync(conn, tx, id, entityChanges, ct);
         await tx.CommitAsync(ct);
         return new SaveResult(SaveOutcome.Saved, id);
     }

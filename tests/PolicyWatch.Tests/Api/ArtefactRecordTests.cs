@@ -1,6 +1,11 @@
 using System.Net;
 using System.Text.Json;
+using Dapper;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 using PolicyWatch.Artefacts;
+using PolicyWatch.Feeds;
+using PolicyWatch.Jobs;
 using PolicyWatch.Tests.Support;
 
 namespace PolicyWatch.Tests.Api;
@@ -64,7 +69,8 @@ public sealed class ArtefactRecordTests(PostgresFixture pg) : IAsyncLifetime
         var env = new Dictionary<string, string?> { ["ConnectionStrings__PolicyWatch"] = _app.ConnectionString };
         var (exit, output) = await PolicyWatchProcess.RunAsync(["artefact", "eccn:3A090"], env);
         Assert.True(exit == 0, output);
-        Assert.Contains("ECCN 3A090 (eccn:3A090), cited by 2 article(s)", output);
+        Assert.Contains("ECCN 3A090 (eccn:3A090)", output);
+        Assert.Contains("Cited by 2 article(s)", output);
         Assert.Contains("\"The rule moves more accelerators under ECCN 3A090", output);
         var (searchExit, searchOutput) = await PolicyWatchProcess.RunAsync(["search", "--artefact", "list:entity-list", "--format", "json"], env);
         Assert.True(searchExit == 0, searchOutput);
@@ -72,7 +78,83 @@ public sealed class ArtefactRecordTests(PostgresFixture pg) : IAsyncLifetime
         Assert.DoesNotContain("what 3A090 covers now", searchOutput);
         var (missingExit, missingOutput) = await PolicyWatchProcess.RunAsync(["artefact", "eo:99999"], env);
         Assert.Equal(1, missingExit);
-        Assert.Contains("no stored article has cited eo:99999", missingOutput);
+        Assert.Contains("no artefact eo:99999 is known", missingOutput);
+    }
+
+    [Fact]
+    public async Task FederalRegisterSource_FillsRecords_Timeline_EntityListChanges_AndDeadlines_Idempotently()
+    {
+        // recorded Federal Register answers of our own making: a proposed rule, its final rule, and a correction
+        await using var fr = await LoopbackServer.StartAsync();
+        fr.Serve("/api/v1/documents.json", Fixtures.Read("federal-register/documents.json", fr.BaseUrl), "application/json");
+        fr.Serve("/documents/2026-20002", Fixtures.Read("federal-register/final-rule.html"));
+        fr.Serve("/documents/2026-10001", Fixtures.ArticlePage("Entity List Procedures for Advanced Computing Intermediaries"));
+        fr.Serve("/documents/2026-20555", Fixtures.ArticlePage("Additions of Entities to the Entity List and Revision of an Entry; Correction"));
+        await using var services = Pipeline.Services(_app.ConnectionString);
+        await services.AddSourceAsync(Pipeline.Source("fr-test", fr.Url("/api/v1/documents.json"), SourceKind.FederalRegister));
+        var ingester = services.GetRequiredService<Ingester>();
+        var first = await ingester.RunOnceAsync(["fr-test"], 2, default);
+        Assert.Equal((3, 3, 0), (first.New, first.Stored, first.ArticlesFailed));
+
+        async Task<(long Artefacts, long Changes)> CountsAsync()
+        {
+            await using var conn = new NpgsqlConnection(_app.ConnectionString);
+            return (await conn.ExecuteScalarAsync<long>("SELECT count(*) FROM artefacts WHERE document_type IS NOT NULL"),
+                    await conn.ExecuteScalarAsync<long>("SELECT count(*) FROM entity_list_changes"));
+        }
+        var before = await CountsAsync();
+        Assert.Equal((3, 4), before);
+        // a second poll of the same answer (a Hangfire retry, another worker) changes nothing
+        var source = Pipeline.Source("fr-test", fr.Url("/api/v1/documents.json"), SourceKind.FederalRegister);
+        var again = FeedParser.Parse(source, Fixtures.Read("federal-register/documents.json", fr.BaseUrl), source.Url).FederalRegisterDocuments;
+        await services.GetRequiredService<PolicyWatch.Storage.Store>().RecordFederalRegisterDocumentsAsync(again);
+        await ingester.RunOnceAsync(["fr-test"], 2, default);
+        Assert.Equal(before, await CountsAsync());
+
+        var (status, final) = await GetAsync("/api/artefacts/fr-doc:2026-20002");
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("Additions of Entities to the Entity List and Revision of an Entry", final.GetProperty("title").GetString());
+        Assert.Equal("Industry and Security Bureau", final.GetProperty("agency").GetString());
+        var document = final.GetProperty("document");
+        Assert.Equal(("Rule", "2026-10-15", "91 FR 47210"), (document.GetProperty("type").GetString(), document.GetProperty("effectiveOn").GetString(), document.GetProperty("citation").GetString()));
+        Assert.True(document.GetProperty("articleId").GetInt64() > 0);
+        Assert.Equal(["proposed", "comments-close", "final", "correction", "effective"],
+            final.GetProperty("timeline").EnumerateArray().Select(e => e.GetProperty("kind").GetString()));
+        var changes = final.GetProperty("entityListChanges").EnumerateArray().ToList();
+        Assert.Equal(["add", "add", "revise", "remove"], changes.Select(c => c.GetProperty("action").GetString()));
+        Assert.Equal(["Harbour Lantern Technology", "HLC Intelligent Systems Co., Ltd."], changes[0].GetProperty("aliases").EnumerateArray().Select(a => a.GetString()));
+
+        // the RIN's page has the same rulemaking's timeline; a correction's page has it too
+        var (_, rin) = await GetAsync("/api/artefacts/rin:0694-AZ99");
+        Assert.Equal(5, rin.GetProperty("timeline").GetArrayLength());
+        Assert.Equal("Additions of Entities to the Entity List and Revision of an Entry", rin.GetProperty("title").GetString());
+        var (_, correction) = await GetAsync("/api/artefacts/fr-doc:2026-20555");
+        Assert.Equal("fr-doc:2026-20002", correction.GetProperty("document").GetProperty("correctionOf").GetString());
+        Assert.Equal(5, correction.GetProperty("timeline").GetArrayLength());
+
+        // "is this company listed, since when, by which rule?" — an alias finds it too
+        var (_, hits) = await GetAsync("/api/entity-list?q=hlc%20intelligent");
+        var hit = Assert.Single(hits.GetProperty("changes").EnumerateArray());
+        Assert.Equal(("Harbour Lantern Computing Co., Ltd.", "add", "fr-doc:2026-20002"),
+            (hit.GetProperty("entity").GetString(), hit.GetProperty("action").GetString(), hit.GetProperty("rule").GetProperty("document").GetString()));
+        Assert.Equal(HttpStatusCode.BadRequest, (await GetAsync("/api/entity-list?q=x")).Status);
+        Assert.Equal(0, (await GetAsync("/api/entity-list?q=%25_")).Json.GetProperty("changes").GetArrayLength());
+
+        // the digest's deadlines: the final rule takes effect within 14 days of 2026-10-05
+        var store = services.GetRequiredService<PolicyWatch.Storage.Store>();
+        var candidates = await store.DeadlineCandidatesAsync(new DateOnly(2026, 10, 5), new DateOnly(2026, 10, 19), new DateOnly(2026, 10, 4), new DateOnly(2026, 10, 5));
+        var effective = Assert.Single(candidates);
+        Assert.Equal("fr-doc:2026-20002", effective.Id);
+        Assert.StartsWith(fr.BaseUrl.AbsoluteUri, effective.Url);
+
+        var env = new Dictionary<string, string?> { ["ConnectionStrings__PolicyWatch"] = _app.ConnectionString };
+        var (exit, output) = await PolicyWatchProcess.RunAsync(["artefact", "fr-doc:2026-20002"], env);
+        Assert.True(exit == 0, output);
+        Assert.Contains("2026-10-15  Takes effect", output);
+        Assert.Contains("add     Qingshan Northfield Microsystems (CHINA, PEOPLE'S REPUBLIC OF)", output);
+        var (listExit, listOutput) = await PolicyWatchProcess.RunAsync(["artefacts", "entity-list", "oktava"], env);
+        Assert.True(listExit == 0, listOutput);
+        Assert.Contains("remove  Oktava Components LLC (RUSSIA)", listOutput);
     }
 
     [Fact]
