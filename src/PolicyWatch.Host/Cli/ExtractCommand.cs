@@ -29,12 +29,14 @@ public static class ExtractCommand
         var url = new Option<string?>("--url") { Description = "The page's address, for relative links and URL dates (files only)" };
         var htmlDir = new Option<string?>("--html-dir") { Description = "Extract every *.html and *.html.gz in this folder" };
         var output = new Option<string?>("--out") { Description = "With --html-dir: the JSON file to write" };
+        var urls = new Option<string?>("--urls") { Description = "With --html-dir: a JSON object mapping each page's id (file name before the first dot) to {\"url\": …}, such as a benchmark's spec.json, so each page is read with its own address" };
         var command = new Command("extract", "Extract article text and metadata from a page or PDF (file or URL), or a folder of pages");
         command.Arguments.Add(input);
         command.Options.Add(format);
         command.Options.Add(url);
         command.Options.Add(htmlDir);
         command.Options.Add(output);
+        command.Options.Add(urls);
         command.Validators.Add(r =>
         {
             var dir = r.GetValue(htmlDir);
@@ -48,7 +50,8 @@ public static class ExtractCommand
             var extractor = new ArticleExtractor();
             if (parse.GetValue(htmlDir) is { } dir)
             {
-                var count = ExtractFolder(extractor, dir, parse.GetValue(output)!);
+                var addresses = parse.GetValue(urls) is { } urlFile ? ReadAddresses(urlFile) : null;
+                var count = ExtractFolder(extractor, dir, parse.GetValue(output)!, addresses);
                 await parse.InvocationConfiguration.Error.WriteLineAsync($"extracted {count} page(s) to {parse.GetValue(output)}");
                 return 0;
             }
@@ -82,7 +85,30 @@ public static class ExtractCommand
         return command;
     }
 
-    public static int ExtractFolder(ArticleExtractor extractor, string dir, string outFile)
+    /// <summary>Page id → address from a JSON object of <c>{"id": {"url": "…"}}</c>; entries without an absolute http(s) URL are left out. Throws <see cref="ConfigurationException"/> for a missing or malformed file.</summary>
+    private static Dictionary<string, Uri> ReadAddresses(string file)
+    {
+        if (!File.Exists(file)) throw new ConfigurationException($"no such file: {file}");
+        try
+        {
+            using var doc = JsonDocument.Parse(File.ReadAllText(file));
+            return doc.RootElement.EnumerateObject()
+                .Select(p => (p.Name, Url: p.Value.ValueKind == JsonValueKind.Object && p.Value.TryGetProperty("url", out var u) && u.ValueKind == JsonValueKind.String
+                                          && Uri.TryCreate(u.GetString(), UriKind.Absolute, out var url) && url.Scheme is "http" or "https" ? url : null))
+                .Where(x => x.Url is not null).ToDictionary(x => x.Name, x => x.Url!);
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            throw new ConfigurationException($"{file}: not a JSON object of {{\"id\": {{\"url\": …}}}} ({e.Message})");
+        }
+    }
+
+    /// <summary>
+    /// Extracts every page of <paramref name="dir"/> into one JSON object keyed by page id (<c>articleBody</c>, <c>title</c>,
+    /// <c>authors</c>, <c>published</c>, <c>language</c>); each page read with its address from <paramref name="addresses"/>
+    /// when given, else a placeholder address. Returns the number of pages.
+    /// </summary>
+    public static int ExtractFolder(ArticleExtractor extractor, string dir, string outFile, IReadOnlyDictionary<string, Uri>? addresses = null)
     {
         var files = Directory.EnumerateFiles(dir).Where(f => f.EndsWith(".html") || f.EndsWith(".html.gz") || f.EndsWith(".htm")).OrderBy(f => f).ToList();
         var results = new System.Collections.Concurrent.ConcurrentDictionary<string, object>();
@@ -90,7 +116,7 @@ public static class ExtractCommand
         {
             var name = Path.GetFileName(file);
             var id = name[..name.IndexOf('.')];
-            var a = extractor.Extract(ReadMaybeGzip(file), new Uri("https://example.invalid/" + id));
+            var a = extractor.Extract(ReadMaybeGzip(file), addresses?.GetValueOrDefault(id) ?? new Uri("https://example.invalid/" + id));
             results[id] = new { articleBody = a.Body, title = a.Title, authors = a.Authors, published = a.Published?.ToString("o"), language = a.Language };
         });
         var ordered = results.OrderBy(kv => kv.Key, StringComparer.Ordinal).ToDictionary(kv => kv.Key, kv => kv.Value);

@@ -98,24 +98,25 @@ internal static partial class MetadataReader
     };
 
     /// <summary>
-    /// A machine date given in UTC falls on the calendar day its readers saw: the day the page itself shows near the
-    /// headline when that is one day off, else the day in the time zone of the page's language where one zone
-    /// dominates (German pages: Europe/Berlin). The instant never changes, only the offset it is written with.
+    /// A machine date given in UTC falls on the calendar day its readers saw: the day in the time zone of the page's
+    /// language where one zone dominates (German pages: Europe/Berlin), else the day the page itself shows near the
+    /// headline when that is one day off. The instant never changes, only the offset it is written with.
     /// </summary>
     private static DateTimeOffset? InPageTimeZone(DateTimeOffset? date, MetadataSource source, string? language, Func<DateTimeOffset?> shownOnPage)
     {
         if (date is not { } d || d.Offset != TimeSpan.Zero || source.Source is "visible-text" or "url") return date;
+        // a language with one dominant zone decides: a date shown elsewhere on the page may be a header's "today" widget
+        if (language is not null && LanguageZones.TryGetValue(language, out var zoneId))
+        {
+            try { return TimeZoneInfo.ConvertTime(d, TimeZoneInfo.FindSystemTimeZoneById(zoneId)); }
+            catch (TimeZoneNotFoundException) { }
+        }
         if (shownOnPage() is { } s && Math.Abs((s.Date - d.Date).TotalDays) == 1)
         {
             // the smallest whole-hour offset that puts the instant on the shown day
             for (var hours = 1; hours <= 14; hours++)
                 foreach (var offset in new[] { TimeSpan.FromHours(-hours), TimeSpan.FromHours(hours) })
                     if (offset >= TimeSpan.FromHours(-12) && d.ToOffset(offset).Date == s.Date) return d.ToOffset(offset);
-        }
-        if (language is not null && LanguageZones.TryGetValue(language, out var zoneId))
-        {
-            try { return TimeZoneInfo.ConvertTime(d, TimeZoneInfo.FindSystemTimeZoneById(zoneId)); }
-            catch (TimeZoneNotFoundException) { }
         }
         return date;
     }
@@ -130,10 +131,12 @@ internal static partial class MetadataReader
     /// </summary>
     private static HeadlineInfo? Headline(IHtmlDocument doc, IReadOnlyList<string> metaTitles)
     {
-        var candidates = doc.QuerySelectorAll("h1").Where(h => !IsLogo(h) && !InChrome(h))
+        var candidates = doc.QuerySelectorAll("h1").Where(h => !IsLogo(h) && !InChrome(h) && !Hidden(h))
             .Select(h => (Element: h, Text: HeadlineText(h))).Where(c => c.Text.Length > 3 && c.Text.Length <= 500).ToList();
         if (candidates.Count == 0) return null;
-        var best = candidates.Select(c => (c.Element, c.Text, Score: metaTitles.Count == 0 ? 0 : metaTitles.Max(m => m.Contains(c.Text, StringComparison.OrdinalIgnoreCase) ? 1 : Overlap(m, c.Text))))
+        // a meta title equal to the h1 beats one merely containing it (the site's name in a header h1)
+        var best = candidates.Select(c => (c.Element, c.Text, Score: metaTitles.Count == 0 ? 0 : metaTitles.Max(m =>
+                m.Equals(c.Text, StringComparison.OrdinalIgnoreCase) ? 2 : m.Contains(c.Text, StringComparison.OrdinalIgnoreCase) ? 1 : Overlap(m, c.Text))))
             .OrderByDescending(c => c.Score).First();
         if (best.Score >= 0.3 || metaTitles.Count == 0) return new HeadlineInfo(best.Element, best.Text);
         var inArticle = candidates.FirstOrDefault(c => c.Element.Closest("article, main, [role=main]") is not null);
@@ -143,11 +146,36 @@ internal static partial class MetadataReader
 
     private static bool IsLogo(IElement h1)
     {
-        var link = h1.QuerySelector("a[href]");
+        var link = h1.QuerySelector("a[href]") ?? h1.Closest("a[href]");
         if (link is not null && link.GetAttribute("href") is "/" or "./" or "#" && Text.Collapse(h1.TextContent).Split(' ').Length <= 4) return true;
+        // a heading that is all a link to the site's home page is the site's name, however long
+        if (link is not null && ToSiteRoot(link.GetAttribute("href")) && Text.Collapse(link.TextContent).Length >= Text.Collapse(h1.TextContent).Length - 2) return true;
+        var hints = ContentExtractor.ClassAndId(h1);
         return h1.QuerySelector("img") is not null && Text.Collapse(h1.TextContent).Length < 4
-               || ContentExtractor.ClassAndId(h1).Contains("logo", StringComparison.OrdinalIgnoreCase) || ContentExtractor.ClassAndId(h1).Contains("site-title", StringComparison.OrdinalIgnoreCase);
+               || hints.Contains("logo", StringComparison.OrdinalIgnoreCase) || hints.Contains("site-title", StringComparison.OrdinalIgnoreCase)
+               || hints.Contains("brand", StringComparison.OrdinalIgnoreCase);
     }
+
+    // "/", "/index.html", "https://example.org/", or an archived copy's "…/https://example.org/"
+    private static bool ToSiteRoot(string? href)
+    {
+        if (string.IsNullOrWhiteSpace(href)) return false;
+        var h = href.Trim();
+        var q = h.IndexOfAny(['?', '#']);
+        if (q >= 0) h = h[..q];
+        if (h is "/" or "./" or "/index.html" or "/index.php" or "/de/" or "/en/") return true;
+        var scheme = h.LastIndexOf("://", StringComparison.Ordinal);
+        if (scheme < 0) return false;
+        var path = h[(scheme + 3)..];
+        var slash = path.IndexOf('/');
+        return slash < 0 || slash == path.Length - 1;
+    }
+
+    // screen-reader-only or hidden headings are not what a reader sees as the headline
+    private static bool Hidden(IElement h) =>
+        h.GetAttribute("aria-hidden") == "true" || h.HasAttribute("hidden")
+        || (h.GetAttribute("style") ?? "").Replace(" ", "").Contains("display:none", StringComparison.OrdinalIgnoreCase)
+        || HiddenClass().IsMatch(ContentExtractor.ClassAndId(h));
 
     /// <summary>The h1's text without kicker, overline and screen-reader parts, as a reader sees the headline.</summary>
     internal static string HeadlineText(IElement h1)
@@ -180,6 +208,14 @@ internal static partial class MetadataReader
             if (metaTitles.Count == 0 || metaTitles.Any(m => Overlap(m, h) >= 0.3) || metaTitles.Any(m => m.Contains(h, StringComparison.OrdinalIgnoreCase)))
             {
                 source = new MetadataSource("h1", MetadataStrength.Strong);
+                foreach (var m in metaTitles.Select(m => StripSiteSuffix(m, siteName).TrimEnd(' ', '|', '-', '–', '—', '·', '•', '/')))
+                {
+                    // "Kicker Headline" in the h1 where the meta title is the headline alone (a "Label: Headline" h1 keeps
+                    // its label), or "Kicker : Headline" where spans split "Kicker: Headline": the publisher's own wording
+                    if (m.Split(' ').Length >= 3 && h.Length > m.Length && h.EndsWith(m, StringComparison.OrdinalIgnoreCase) && !h[..^m.Length].TrimEnd().EndsWith(':')
+                        || m.Length != h.Length && m.Length > 0 && Squashed(m) == Squashed(h))
+                        return m;
+                }
                 return h;
             }
         }
@@ -239,6 +275,8 @@ internal static partial class MetadataReader
         return headings.Where(segments.Contains).OrderByDescending(x => x.Length).FirstOrDefault();
     }
 
+    private static string Squashed(string s) => new(s.Where(char.IsLetterOrDigit).Select(char.ToLowerInvariant).ToArray());
+
     private static bool IsCutTitle(string t) => t.TrimEnd().EndsWith("...", StringComparison.Ordinal) || t.TrimEnd().EndsWith('…');
 
     /// <summary>Word-set Jaccard overlap of two titles, case and punctuation ignored.</summary>
@@ -295,7 +333,8 @@ internal static partial class MetadataReader
             .Where(v => !string.IsNullOrWhiteSpace(v) && !v!.StartsWith("http", StringComparison.OrdinalIgnoreCase) && !v.Contains("www.", StringComparison.OrdinalIgnoreCase));
         if (metas.GetValueOrDefault("twitter:label1") is { } label && WrittenBy().IsMatch(label) && metas.GetValueOrDefault("twitter:data1") is { } data1)
             metaValues = metaValues.Append(data1);
-        var fromMeta = site.Filter(metaValues.SelectMany(v => SplitAuthors(v!, structured: true)));
+        metaValues = metaValues.ToList();
+        var fromMeta = site.Filter(metaValues.Where(v => !site.IsSite(v!)).SelectMany(v => SplitAuthors(v!, structured: true)));
         if (fromMeta.Count > 0) return (fromMeta, new MetadataSource("meta", MetadataStrength.Medium));
 
         var fromText = site.Filter(TextPatternAuthors(doc, headline));
@@ -305,7 +344,8 @@ internal static partial class MetadataReader
         // press office, an agency); the site filter breaks ties, it does not erase what the page states
         var declared = Distinct(ld.Authors().SelectMany(a => SplitAuthors(a, structured: true)).Where(n => !OrganisationNoise().IsMatch(n)));
         if (declared.Count > 0) return (declared, new MetadataSource("json-ld", MetadataStrength.Medium));
-        var declaredMeta = Distinct(metaValues.SelectMany(v => SplitAuthors(v!, structured: true)).Where(n => !OrganisationNoise().IsMatch(n)));
+        // the site's own name, declared as author, stays one name ("Jobs & Hire" is no two people)
+        var declaredMeta = Distinct(metaValues.SelectMany(v => site.IsSite(v!) ? [Text.Collapse(v!)] : SplitAuthors(v!, structured: true)).Where(n => !OrganisationNoise().IsMatch(n)));
         return (declaredMeta, new MetadataSource("meta", MetadataStrength.Weak));
     }
 
@@ -315,13 +355,27 @@ internal static partial class MetadataReader
         private readonly string[] _names = new[] { siteName, url.Host.Split('.').Reverse().Skip(1).FirstOrDefault() }
             .Where(n => !string.IsNullOrWhiteSpace(n) && n!.Length >= 3).Select(n => n!.ToLowerInvariant()).ToArray();
 
+        private readonly string[] _squashed = new[] { siteName, url.Host.Split('.').Reverse().Skip(1).FirstOrDefault() }
+            .Select(n => Squashed(n ?? "")).Where(n => n.Length >= 3).ToArray();
+
         public List<string> Filter(IEnumerable<string> names) =>
             Distinct(names.Where(n => !_names.Any(s => n.ToLowerInvariant() == s || n.Length > 6 && n.ToLowerInvariant().Contains(s) && !n.Contains(' '))
                                       && !OrganisationNoise().IsMatch(n)));
+
+        /// <summary>
+        /// A whole byline or meta value that is the site's name however it is written ("INTERSCENAR.IO" for
+        /// Interscenario, "L-MAG – Das Magazin" on l-mag.de): checked before it is split into names.
+        /// </summary>
+        public bool IsSite(string raw)
+        {
+            var whole = Squashed(raw);
+            var first = Squashed(raw.Split([' ', '–', '—', '|', ':'], StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() ?? "");
+            return _squashed.Any(s => whole == s || first == s && first.Length >= 4);
+        }
     }
 
     private const string BylineSelector =
-        "[itemprop=author], [rel=author], a[href*='/author/'], a[href*='/autor/'], a[href*='/authors/'], address, " +
+        "[itemprop=author], [rel=author], a[href*='/author/'], a[href*='/autor'], a[href*='/authors/'], a[href*='/reporter'], address, " +
         "[class*=author i], [class*=byline i], [class*=autor i], [class*=auteur i], [class*=verfasser i], [class*=writer i], [class*=contributor i], " +
         "[id*=author i], [id*=byline i], [data-testid*=byline i], [data-testid*=author i]";
 
@@ -334,14 +388,27 @@ internal static partial class MetadataReader
             // a byline sits after the headline, or just above it in the same header
             if (headline is not null && headline.CompareDocumentPosition(node).HasFlag(DocumentPositions.Preceding)
                 && headline.ParentElement?.ParentElement?.Contains(node) != true) continue;
-            if (InChrome(node) || AuthorBoxOrComment(node)) continue;
+            if (InChrome(node) || AuthorBoxOrComment(node) && !ShortAuthorBox(node)) continue;
+            // a picture's credit ("Bild: istockphoto") is not the article's author
+            if (CreditOfPicture(node)) continue;
             // the first part marked as a name, else (in a short byline) the first link that reads as one (an avatar link has no
             // text), else the whole byline with its parts kept apart ("Houzz Deutschland" + "vor 5 Stunden", not "Deutschlandvor")
             var container = node.TextContent.Length > 400 && Text.Collapse(node.TextContent).Length > 300;
             // a name inside the publisher's microdata is the publisher's, not the author's
             string? Named(string selector) => node.QuerySelectorAll(selector).Where(e => e.Closest("[itemprop~=publisher]") is null).Select(e => Text.Collapse(e.TextContent))
                 .FirstOrDefault(t => t.Length is >= 2 and <= 120 && LooksLikeName(t, structured: false));
-            var text = Named("[itemprop~=author]:not([itemscope])") ?? Named("[itemprop=name], .fn, .name") ?? Named("[class*=name i]") ?? (container ? null : Named("a") ?? SpacedText(node));
+            // in a short byline every linked name counts ("Lars Fischer und Alina Schadwinkel", each a link)
+            // (only links to people's pages: "Edit", "Google Scholar" or a mail link are links too)
+            string? AllLinked()
+            {
+                var linked = node.QuerySelectorAll("a").Where(e => e.Closest("[itemprop~=publisher]") is null)
+                    .Select(e => (Text: Text.Collapse(e.TextContent), Person: e.GetAttribute("rel") == "author" || PersonPath().IsMatch(e.GetAttribute("href") ?? "")))
+                    .Where(l => l.Text.Length is >= 2 and <= 120 && LooksLikeName(l.Text, structured: false)).ToList();
+                if (linked.Count == 0) return null;
+                var people = linked.Where(l => l.Person).Select(l => l.Text).Distinct().ToList();
+                return people.Count > 1 ? string.Join(", ", people) : linked[0].Text;
+            }
+            var text = Named("[itemprop~=author]:not([itemscope])") ?? Named("[itemprop=name], .fn, .name") ?? Named("[class*=name i]") ?? (container ? null : AllLinked() ?? SpacedText(node));
             if (text is null) continue;
             if (text.Length is < 2 or > 160) continue;
             // the site's own name here is no author: look on, a later byline may name the person
@@ -351,20 +418,60 @@ internal static partial class MetadataReader
         return [];
     }
 
+    // a two-line "authorbox" (label and name) under the headline is the byline; a bio box with a paragraph about the person is not
+    private static bool ShortAuthorBox(IElement node)
+    {
+        for (var x = node; x is not null && x.LocalName != "body"; x = x.ParentElement)
+        {
+            var hints = ContentExtractor.ClassAndId(x);
+            if (hints.Length == 0 || !CommentClass().IsMatch(hints)) continue;
+            return AuthorBoxClass().IsMatch(hints) && Text.Collapse(x.TextContent).Length <= 150;
+        }
+        return false;
+    }
+
+    private static bool CreditOfPicture(IElement node)
+    {
+        var x = node;
+        for (var i = 0; i < 3 && x is not null && x.LocalName != "body"; i++, x = x.ParentElement)
+            if (PictureCreditClass().IsMatch(ContentExtractor.ClassAndId(x)) || x.LocalName is "figure" or "figcaption") return true;
+        return false;
+    }
+
     /// <summary>An element's text with a space between the texts of different elements, collapsed.</summary>
     private static string SpacedText(IElement e) =>
         Text.Collapse(string.Join(" ", e.Descendants<AngleSharp.Dom.IText>().Select(t => t.Data)));
 
     private static List<string> TextPatternAuthors(IHtmlDocument doc, IElement? headline)
     {
-        foreach (var text in TextNear(doc, headline, before: 10, after: 30))
+        if (Byline(TextNear(doc, headline, before: 10, after: 30).ToList()) is { Count: > 0 } near) return near;
+        // a credit line anywhere in the article's own text ("Text: Klausmartin Friedrich" at its end): short lines that
+        // are a label and names and nothing else
+        var afterLabel = false;
+        bool Candidate(string t)
         {
+            var keep = afterLabel || t.Length <= 80 && (CreditLabel().IsMatch(t) || LabelOnly().IsMatch(t));
+            afterLabel = LabelOnly().IsMatch(t);
+            return keep;
+        }
+        return Byline(TextNearWithHints(doc, null, before: 0, after: 3000, Candidate).Select(t => t.Text).ToList(), labelledOnly: true) ?? [];
+    }
+
+    /// <summary>The names of the first line that is a byline ("By Ann Lee", "Ein Artikel von" + "Pamela Sladky" in the next node), or null.</summary>
+    private static List<string>? Byline(List<string> texts, bool labelledOnly = false)
+    {
+        for (var i = 0; i < texts.Count; i++)
+        {
+            var text = texts[i];
+            // a label alone in its node names the person in the next one
+            if (LabelOnly().IsMatch(text) && i + 1 < texts.Count) text = text + " " + texts[i + 1];
+            if (labelledOnly && !CreditLabel().IsMatch(text)) continue;
             var m = BylineText().Match(text);
             if (!m.Success) continue;
             var names = SplitAuthors(m.Groups["name"].Value, structured: false);
             if (names.Count > 0) return names;
         }
-        return [];
+        return null;
     }
 
     internal static List<string> SplitAuthors(string raw) => SplitAuthors(raw, structured: true);
@@ -381,6 +488,7 @@ internal static partial class MetadataReader
         text = DatedBy().Replace(text, "");
         for (var i = 0; i < 3; i++) text = BylinePrefix().Replace(text, "");
         text = BylineSuffix().Replace(text, "");
+        text = TrailingHandle().Replace(text, "");
         if (PhotoCredit().IsMatch(text)) return [];
         var parts = AuthorSeparators().Split(text)
             .Select(p => TrailingWeekday().Replace(p.Trim(), ""))
@@ -396,6 +504,13 @@ internal static partial class MetadataReader
         if (s.Length < (structured ? 2 : 3) || s.Length > 60 || s.Contains('@') || s.StartsWith("http", StringComparison.OrdinalIgnoreCase)) return false;
         if (s.Split(' ').Length > 6 || !s.Any(char.IsLetter)) return false;
         if (NotAName().IsMatch(s) || Regex.IsMatch(s, @"\d{1,2}[:.]\d{2}|\d{4}|→|»")) return false;
+        // a user name ("gabor_munier", "christian.stadtfeld") is an account, and "Name – Tagline" a title, not how anyone is named
+        if (Username().IsMatch(s) || s.Contains(" – ") || s.Contains(" — ") || s.Contains(" | ")) return false;
+        // a phrase ("Pétition soutenue par un Super contributeur"): a lower-case word after a capitalised one, in three or more words
+        var ws = s.Split(' ');
+        if (ws.Length >= 3 && Enumerable.Range(1, ws.Length - 1).Any(i => ws[i].Length > 0 && char.IsLower(ws[i][0]) && char.IsUpper(ws[i - 1].FirstOrDefault())
+                                                                         && !NameParticle().IsMatch(ws[i])))
+            return false;
         // a weekday or a date ("Monday August 27") is not a person
         var words = s.Split(' ');
         if (words.All(w => Dates.IsDayOrMonthName(w) || w.All(char.IsDigit))) return false;
@@ -464,9 +579,10 @@ internal static partial class MetadataReader
 
     private static DateTimeOffset? DateIn(string text, string? language)
     {
-        if (text.Length > 160 || UpdatedLabel().IsMatch(text)) return null;
+        if (UpdatedLabel().IsMatch(text.Length > 160 ? text[..40] : text)) return null;
         var m = VisibleDateToken().Match(text);
-        if (!m.Success) return null;
+        // in a long text only a dateline opening it counts ("12.03.2022 – Die Stadt …"), never a date in its sentences
+        if (!m.Success || text.Length > 160 && m.Index > 20) return null;
         var token = m.Value;
         // numbers with slashes are day-first outside English
         if (language is not null and not "en" && SlashDate().Match(token) is { Success: true } s)
@@ -488,7 +604,7 @@ internal static partial class MetadataReader
             if (headline is not null && anchor < 0 && node == headline) anchor = texts.Count;
             if (node is not IText t || t.ParentElement is null) continue;
             var s = Text.Collapse(t.Data);
-            if (s.Length < 4) continue;
+            if (s.Length < 4 && !LabelOnly().IsMatch(s)) continue;
             if (t.ParentElement.LocalName is "script" or "style" or "noscript" or "template") continue;
             texts.Add((t, s));
             if (texts.Count > 4000) break;
@@ -500,6 +616,8 @@ internal static partial class MetadataReader
             if (only is not null && !only(texts[i].Text)) continue; // cheap text test before the tree walks
             var parent = texts[i].Node.ParentElement!;
             if (InChrome(parent) || AuthorBoxOrComment(parent)) continue;
+            // a forum poster's profile: "Registriert: 18.09.2008" dates the account, not the post
+            if (parent.Closest("[class*=joined i], [class*=registered i], [class*=member-since i], [class*=regdate i]") is not null) continue;
             var hinted = parent.Closest("[class*=date i], [class*=datum i], [class*=time i], [class*=publish i], [class*=posted i], [class*=meta i], [class*=byline i], [class*=dateline i], [id*=date i]") is not null;
             yield return (texts[i].Text, hinted);
         }
@@ -510,11 +628,13 @@ internal static partial class MetadataReader
     {
         for (var x = e; x is not null && x.LocalName != "body"; x = x.ParentElement)
         {
-            if (x.LocalName is "nav" or "aside") return true;
+            if (x.LocalName == "nav") return true;
+            // an aside inside the article is its meta column (date, byline) unless it lists other stories
+            if (x.LocalName == "aside" && (x.ParentElement?.Closest("article") is null || RelatedClass().IsMatch(ContentExtractor.ClassAndId(x)))) return true;
             if (x.LocalName == "footer" && x.Closest("article") is null) return true; // an article's own footer holds its byline
             foreach (var token in ContentExtractor.ClassAndId(x).Split(' ', StringSplitOptions.RemoveEmptyEntries))
                 // a wrapper named "navigation-container" around the whole page holds the article too: not the frame
-                if (ChromeClass().IsMatch(token) && x.QuerySelector("article, main, [role=main], [itemprop=articleBody]") is null) return true;
+                if (ChromeClass().IsMatch(token) && x.QuerySelector("article, main, [role=main], [itemprop~=articleBody]") is null) return true;
         }
         return false;
     }
@@ -690,6 +810,40 @@ internal static partial class MetadataReader
     [GeneratedRegex(@"\w+")]
     private static partial Regex WordRegex();
 
+    [GeneratedRegex(@"/(?:authors?|autor(?:en|in)?|auteurs?|people|profiles?|staff|reporters?|journalists?|team|mitarbeiter|redaktion)/", RegexOptions.IgnoreCase)]
+    private static partial Regex PersonPath();
+
+    [GeneratedRegex(@"artist|photo|foto|bildnachweis|bildquelle|credit|caption|copyright", RegexOptions.IgnoreCase)]
+    private static partial Regex PictureCreditClass();
+
+    // "Williams Perdomo @wperdomod": the account after the name
+    [GeneratedRegex(@"\s+@\w+$")]
+    private static partial Regex TrailingHandle();
+
+    [GeneratedRegex(@"author-?bio|author-?box", RegexOptions.IgnoreCase)]
+    private static partial Regex AuthorBoxClass();
+
+    [GeneratedRegex(@"^[a-z0-9]+[._][a-z0-9]+$")]
+    private static partial Regex Username();
+
+    // particles of names, and the function words of organisations' names ("Office of …", "Verband für …", "e. V.")
+    [GeneratedRegex(@"^(von|van|vom|zu|zur|zum|de|la|le|les|du|der|den|des|da|das|dos|del|di|y|e|bin|ibn|al|el|ter|ten|und|and|et|&|of|for|the|on|in|at|für|fuer|für|im|am|an|auf|e\.|v\.|d'\p{L}+|l'\p{L}+)$")]
+    private static partial Regex NameParticle();
+
+    // a byline's label standing alone in its node
+    [GeneratedRegex(@"^(?:by|von|par|por|door|text|autor(?:in|en)?|author|auteur|written by|ein artikel von|ein beitrag von|geschrieben von)\s*:?$", RegexOptions.IgnoreCase)]
+    private static partial Regex LabelOnly();
+
+    // a credit line's label: what an article's own text says before its authors' names
+    [GeneratedRegex(@"^(?:text|autor(?:in|en)?|author|written by|ein artikel von|geschrieben von|verfasst von)\s*:?\s|^(?:责任编辑|責任編輯)\s*[:：]", RegexOptions.IgnoreCase)]
+    private static partial Regex CreditLabel();
+
+    [GeneratedRegex(@"related|teaser|recommend|popular|trending|more-|newsletter|promo|advert|\bad\b|share|social", RegexOptions.IgnoreCase)]
+    private static partial Regex RelatedClass();
+
+    [GeneratedRegex(@"(^|[\s_-])(hidden|sr-only|visually-?hidden|screen-?reader(-text)?|aural|hide-accessible|element-invisible|offscreen)($|[\s_-])", RegexOptions.IgnoreCase)]
+    private static partial Regex HiddenClass();
+
     [GeneratedRegex(@"^\s*(fotos?|photos?|bild(er)?|image|quelle|source|credit|©|\(c\))\s*[:©]|^\s*©", RegexOptions.IgnoreCase)]
     private static partial Regex PhotoCredit();
 
@@ -705,7 +859,7 @@ internal static partial class MetadataReader
     [GeneratedRegex(@"^.{0,60}?(?:\b(?:posted|published|veröffentlicht|geschrieben|written|erstellt|publié|publicado)\b.{0,40}?|\d{1,2}[./]\d{1,2}[./]\d{2,4}[^\p{L}]{0,12})\s(?:by|von|par|por|door)\s+(?=\p{Lu})", RegexOptions.IgnoreCase)]
     private static partial Regex DatedBy();
 
-    [GeneratedRegex(@"(^|[\s_-])(kicker|overline|roofline|topline|toptitle|supertitle|sub-?heading|pre-?title|dachzeile|eyebrow|entry-section|category|label|sr-only|visually-?hidden|screen-reader|invisible)($|[\s_-])", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"(^|[\s_-])(kicker|overline|roofline|topline|toptitle|supertitle|sub-?heading|pre-?title|dachzeile|eyebrow|entry-section|category|label|sr-only|visually-?hidden|screen-reader|invisible|h1small|highline)($|[\s_-])", RegexOptions.IgnoreCase)]
     private static partial Regex Kicker();
 
     // one class token: the word itself, the word with a suffix ("sidebar-left"), or the site's own ("site-footer")
@@ -730,19 +884,21 @@ internal static partial class MetadataReader
     [GeneratedRegex(@"(\b\p{Lu}\.|\bJr\.|\bSr\.)$")]
     private static partial Regex Initial();
 
-    [GeneratedRegex(@"^(by|staff|admin|administrator|editor|anonymous|unknown|guest|share|follow|more|posts?|beitrag|archiv\b.*|anzeigen|read more|view profile|home|menu|search|login|sign in|comments?|\d+ comments?|publiziert|veröffentlicht|published|posted|updated|aktualisiert|agencies|agency|wordpressadmin|webmaster|redaktion intern|zuletzt geändert|datum|por|par|von|pub med|.{1,30}:)$", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"^((?:published|posted|written|words|story|article|photos?|video|text) by|about the author|by|staff|admin|administrator|editor|anonymous|unknown|guest|share|follow|more|mehr|publisher|pressestelle|posts?|beitrag|archiv\b.*|anzeigen|read more|view profile|home|menu|search|login|sign in|comments?|\d+ comments?|publiziert|veröffentlicht|published|posted|updated|aktualisiert|agencies|agency|wordpressadmin|webmaster|redaktion intern|zuletzt geändert|datum|por|par|von|pub med|.{1,30}:)$", RegexOptions.IgnoreCase)]
     private static partial Regex NotAName();
 
     [GeneratedRegex(@"\b(GmbH|designed by|drupal|wordpress|theme|powered by|all rights reserved|copyright)\b|^https?:|\.(com|de|org|net|ch|at|es|cl|fr|it|pl)\b", RegexOptions.IgnoreCase)]
     private static partial Regex OrganisationNoise();
 
-    [GeneratedRegex(@"^(?:(?:by|von|par|por|door|di|posted by|written by|text|autor(?:in)?|auteur(?:e)?|autore|author|verfasser(?:in)?)\s*:?\s+|.*\b(?:posted|published|veröffentlicht|erstellt)\b.*\bby\s+|.{0,40}\d.{0,20}?\s(?:von|by|par|por)\s+|\d{1,2}\.\d{1,2}\.\d{2,4}(?:\s+\d{1,2}:\d{2})?\s*[-–|]\s*|[\p{L} ]{0,25}\b(?:beitrag|artikel|text|ein beitrag|blog post)\s+(?:von|by)\s+)(?<name>\p{Lu}[\p{L}'’.-]+(?:\s+(?:de|la|von|van|da|del|der|den|\p{Lu}[\p{L}'’.-]+)){0,4})\s*$|(?:责任编辑|責任編輯)\s*[:：]\s*(?<name>\S{2,12})", RegexOptions.IgnoreCase)]
+    // the name part is case-sensitive ((?-i:…)): "Creative Commons funktionieren wie ein" is no name
+    [GeneratedRegex(@"^(?:(?:by|von|par|por|door|di|posted by|written by|text|ein artikel von|autor(?:in|en)?|auteur(?:e)?|autore|author|verfasser(?:in)?)\s*:?\s+|.*\b(?:posted|published|veröffentlicht|erstellt)\b.*\bby\s+|.{0,40}\d.{0,20}?\s(?:von|by|par|por)\s+|\d{1,2}\.\d{1,2}\.\d{2,4}(?:\s*[-–|]?\s*\d{1,2}:\d{2}(?:\s*(?:Uhr|h))?)?\s*[-–|]\s*|[\p{L} ]{0,25}\b(?:beitrag|artikel|text|ein beitrag|blog post)\s+(?:von|by)\s+)(?<name>(?-i:\p{Lu}[\p{L}'’.-]+(?:\s+(?:de|la|von|van|da|del|der|den|\p{Lu}[\p{L}'’.-]+)){0,4}(?:(?:\s*,\s*|\s+(?:und|and|et|y|&)\s+)\p{Lu}[\p{L}'’.-]+(?:\s+(?:de|la|von|van|da|del|der|den|\p{Lu}[\p{L}'’.-]+)){0,4}){0,3}))\s*(?:\|.*)?$|(?:责任编辑|責任編輯)\s*[:：]\s*(?<name>\S{2,12})", RegexOptions.IgnoreCase)]
     private static partial Regex BylineText();
 
-    [GeneratedRegex(@"\b(updated|aktualisiert|zuletzt|last (edited|modified|updated)|current as of|stand:?|geändert|mis à jour|actualizado|aggiornato)\b", RegexOptions.IgnoreCase)]
+    // "updated" labels, and a forum member's "registered" or "joined" date, are not when the article was published
+    [GeneratedRegex(@"\b(updated|aktualisiert|zuletzt|last (edited|modified|updated)|current as of|stand:?|geändert|mis à jour|actualizado|aggiornato|registriert|registered|joined|member since|mitglied seit|dabei seit)\b", RegexOptions.IgnoreCase)]
     private static partial Regex UpdatedLabel();
 
-    [GeneratedRegex(@"\b(published|posted|veröffentlicht|erschienen|erstellt|datum|publié|mis en ligne|pubblicato|publicado|postado|opublikowano)\b", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"\b(published|posted|veröffentlicht|erschienen|erstellt|gepostet|datum|publié|mis en ligne|pubblicato|publicado|postado|opublikowano)\b", RegexOptions.IgnoreCase)]
     private static partial Regex PublishedLabel();
 
     [GeneratedRegex(@"\d{4}-\d{1,2}-\d{1,2}(?:[ T]\d{1,2}:\d{2})?|\d{1,2}\.\s?\d{1,2}\.\s?\d{2,4}|\d{1,2}/\d{1,2}/\d{4}|\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|\d{1,2}\.?\s+(?:de\s+)?\p{L}{3,}\.?,?\s+(?:de\s+)?\d{4}|\p{L}{3,}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}")]

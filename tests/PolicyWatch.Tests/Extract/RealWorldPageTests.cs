@@ -245,4 +245,109 @@ public sealed class RealWorldPageTests
             Assert.True(page.Status == ExtractionStatus.Ok && page.Body.Contains("Industry groups welcomed"), $"{outer} / {inner} / {para}: '{page.Body}'");
         }, iter: 300);
     }
+
+    // ------------------------------------------------------------ titles, bylines and dates in the shapes of many sites
+
+    [Fact]
+    public void SiteNameHeading_LinkedToTheHomePage_IsNeverTheHeadline()
+    {
+        var page = Page("<title>Ministry revises licensing guidance - Lakeside Notes</title>",
+            $"""<header><h1><a href="https://desk.example/">Lakeside Notes: thoughts on trade and technology</a></h1></header><article><h2>Ministry revises licensing guidance</h2>{Paragraphs}</article>""");
+        Assert.Equal("Ministry revises licensing guidance", page.Title);
+    }
+
+    [Fact]
+    public void HiddenHeading_LosesToTheVisibleOne()
+    {
+        var page = Page("<title>Ministry revises licensing guidance</title>",
+            $"""<h1 class="sr-only">Lakeside Notes</h1><article><h1>Ministry revises licensing guidance</h1>{Paragraphs}</article>""");
+        Assert.Equal("Ministry revises licensing guidance", page.Title);
+    }
+
+    [Theory]
+    [InlineData("<h1><span>Trade</span> Ministry revises licensing guidance</h1>", "Ministry revises licensing guidance")]
+    [InlineData("<h1><span>Licences</span><span> : </span><span>what changes in May</span></h1>", "Licences: what changes in May")]
+    [InlineData("<h1>Analysis: Ministry revises licensing guidance</h1>", "Analysis: Ministry revises licensing guidance")]
+    public void KickerBeforeTheHeadline_GivesThePublishersOwnWording(string h1, string expected)
+    {
+        var meta = expected.StartsWith("Analysis") ? "Ministry revises licensing guidance" : expected;
+        var page = Page($"<meta property=\"og:title\" content=\"{meta}\"><title>{meta} | Desk</title>", $"<article>{h1}{Paragraphs}</article>");
+        Assert.Equal(expected, page.Title);
+    }
+
+    [Theory]
+    [InlineData("<p class=\"meta\">Ein Artikel von <strong>Pamela Sladky</strong> | 27.01.2022</p>", "Pamela Sladky")]
+    [InlineData("<p><em>Written by: <a href=\"/x\">Julie Mollins</a></em></p>", "Julie Mollins")]
+    [InlineData("<small>04.02.2022 | 13:10 Uhr | Uta Helkenberg</small>", "Uta Helkenberg")]
+    [InlineData("<div class=\"authorbox\"><strong>von</strong> <span>Dennis Kochinky</span></div>", "Dennis Kochinky")]
+    public void BylineLabelAndName_InSeparateNodes_GiveThePerson(string byline, string expected)
+    {
+        var page = Page("<title>Ministry revises licensing guidance</title>", $"<article><h1>Ministry revises licensing guidance</h1>{byline}{Paragraphs}</article>");
+        Assert.Equal([expected], page.Authors);
+    }
+
+    [Fact]
+    public void CreditLineAtTheArticlesEnd_NamesItsAuthors_AndAPictureCreditDoesNot()
+    {
+        var page = Page("<title>Ministry revises licensing guidance</title>",
+            $"""<article><h1>Ministry revises licensing guidance</h1>{Paragraphs}<p><strong>Text:</strong> Klara Friedrich und Jonas Held</p><ul class="credits"><li>Bild:</li><li class="artist"><address>examplephoto</address></li></ul></article>""");
+        Assert.Equal(["Klara Friedrich", "Jonas Held"], page.Authors);
+    }
+
+    [Theory]
+    [InlineData("gabor_munier")]
+    [InlineData("christian.stadtfeld")]
+    [InlineData("Pétition soutenue par un Super contributeur")]
+    [InlineData("Lakeside – Das Magazin für Technik")]
+    [InlineData("Published by")]
+    public void AccountsPhrasesAndLabels_AreNoAuthors(string byline)
+    {
+        var page = Page($"<meta name=\"author\" content=\"{byline}\"><title>Ministry revises licensing guidance</title>", $"<article><h1>Ministry revises licensing guidance</h1>{Paragraphs}</article>");
+        Assert.Empty(page.Authors);
+    }
+
+    [Fact]
+    public void MetaAuthorThatIsTheSiteWrittenAnotherWay_IsNotSplitIntoNames()
+    {
+        var page = Page("""<meta property="og:site_name" content="Jobs &amp; Hire"><meta name="author" content="JOBS &amp; HIRE"><title>Ministry revises licensing guidance</title>""",
+            $"<article><h1>Ministry revises licensing guidance</h1>{Paragraphs}</article>", "https://jobsandhire.example/news/story");
+        // declared by the page and nothing better found: the site as one organisation, never split into "JOBS" and "HIRE"
+        Assert.Equal(["JOBS & HIRE"], page.Authors);
+    }
+
+    [Fact]
+    public void ForumMembersRegistrationDate_IsNotThePostsDate()
+    {
+        var page = Page("<title>Licence question</title>",
+            $"""<article><h1>Licence question</h1><dl><dd class="profile-joined"><strong>Registriert:</strong> 18.09.2008</dd></dl>{Paragraphs}<p class="date">Veröffentlicht am 21.01.2009</p></article>""");
+        Assert.Equal(new DateOnly(2009, 1, 21), DateOnly.FromDateTime(page.Published!.Value.Date));
+    }
+
+    [Fact]
+    public void DatelineOpeningALongParagraph_IsTheDate_ButADateInsideItsSentencesIsNot()
+    {
+        var dateline = Page("<title>T</title>", "<article><h1>Ministry revises licensing guidance</h1><p>01.02.2022 – The ministry published its revised licensing guidance today, setting out which accelerator shipments now need an export licence and how long reviews will take, after months of talks.</p></article>");
+        Assert.Equal(new DateOnly(2022, 2, 1), DateOnly.FromDateTime(dateline.Published!.Value.Date));
+        var inside = Page("<title>T</title>", "<article><h1>Ministry revises licensing guidance</h1><p>The ministry published its revised licensing guidance today, setting out which accelerator shipments now need a licence; the previous version, of 01.02.2019, was withdrawn.</p></article>");
+        Assert.Null(inside.Published);
+    }
+
+    [Fact]
+    public void AsideInsideTheArticle_IsItsMetaColumn_NotChrome()
+    {
+        var page = Page("<title>Ministry revises licensing guidance</title>",
+            $"""<article><h1>Ministry revises licensing guidance</h1><aside class="content__meta"><p class="content__meta__date">12 March 2024</p></aside>{Paragraphs}</article><aside class="related"><p>Published 1 January 2020</p></aside>""");
+        Assert.Equal(new DateOnly(2024, 3, 12), DateOnly.FromDateTime(page.Published!.Value.Date));
+    }
+
+    [Fact]
+    public void UtcDateOnAGermanPage_FallsOnTheBerlinDay_WhateverAHeaderWidgetShows()
+    {
+        var html = """<html lang="de"><head><meta property="article:published_time" content="2023-10-30T23:30:00Z"><title>Meldung</title></head><body>"""
+                   + """<header><span class="today">Dienstag, 31.10.2023</span></header><article><h1>Die Behörde überarbeitet ihre Leitlinien</h1>"""
+                   + "<p>Die Behörde hat am Dienstag ihre überarbeiteten Leitlinien veröffentlicht und erläutert, welche Lieferungen nun eine Genehmigung benötigen und wie lange die Prüfung dauert.</p></article></body></html>";
+        var page = Extractor.ExtractHtml(html, new Uri("https://desk.example/meldung"));
+        Assert.Equal(TimeSpan.FromHours(1), page.Published!.Value.Offset);
+        Assert.Equal(new DateTime(2023, 10, 31), page.Published.Value.Date);
+    }
 }
