@@ -89,7 +89,8 @@ public static partial class ClassifyBenchmark
             sb.AppendLine();
             sb.AppendLine($"The {dev.Count} real articles of `models/devset/` (excerpts of published pages, labelled by `../shared/TOPICS.md`; texts");
             sb.AppendLine("regenerated outside the repository, see its README), tagged by the model trained above, judged whole only and as shipped");
-            sb.AppendLine("(whole article or one substantial passage). The floor of 0.7 and the passage threshold of 0.7 were chosen on this set, so");
+            var shipped = TrainOptions.Shipped(trainer);
+            sb.AppendLine($"(whole article or one substantial passage). The floor of {shipped.MinThreshold:0.0#} and the passage threshold of {shipped.PassageThreshold:0.0#} were chosen on this set, so");
             sb.AppendLine("these figures are optimistic by that much; the labels and texts were never used for training.");
             sb.AppendLine();
             sb.AppendLine("| topic | articles | P (whole) | R (whole) | F1 (whole) | P | R | F1 |");

@@ -21,8 +21,10 @@ public static class ClassifyCommands
         var l2 = new Option<float?>("--l2") { Description = "L2 regularisation strength (default 0.001)" };
         var noCopies = new Option<bool>("--no-body-copies") { Description = "Do not also train on each example without its title (the shipped taxonomy does; --out models do not unless --body-copies)" };
         var copies = new Option<bool>("--body-copies") { Description = "Also train on each example without its title (the default for the shipped taxonomy)" };
+        var noComposites = new Option<bool>("--no-composites") { Description = "Do not also train on composite articles (two examples' bodies, both label sets; the shipped taxonomy does; --out models do not unless --composites)" };
+        var composites = new Option<bool>("--composites") { Description = "Also train on composite articles of two examples with different topics (the default for the shipped taxonomy)" };
         var dev = new Option<string?>("--dev") { Description = "Labelled JSON Lines of real articles (models/devset/check.py --join) to report the new model's real-text figures on" };
-        var minThreshold = new Option<float?>("--min-threshold") { Description = "Lowest whole-article threshold per label (default 0.7 for the shipped taxonomy, none with --out)" };
+        var minThreshold = new Option<float?>("--min-threshold") { Description = "Lowest whole-article threshold per label (default 0.6 for the shipped taxonomy, none with --out)" };
         var command = new Command("train", "Train one classifier per label found in the data; print cross-validated precision, recall and F1");
         command.Options.Add(data);
         command.Options.Add(output);
@@ -32,6 +34,8 @@ public static class ClassifyCommands
         command.Options.Add(l2);
         command.Options.Add(noCopies);
         command.Options.Add(copies);
+        command.Options.Add(noComposites);
+        command.Options.Add(composites);
         command.Options.Add(minThreshold);
         command.Options.Add(dev);
         command.SetAction(async (parse, ct) =>
@@ -54,7 +58,9 @@ public static class ClassifyCommands
             var result = TopicTrainer.Train(docs, new TrainOptions
             {
                 Trainer = parse.GetValue(trainer)!, Folds = parse.GetValue(folds), L2 = parse.GetValue(l2) ?? new TrainOptions().L2, BodyOnlyCopies = !parse.GetValue(noCopies) && (parse.GetValue(copies) || parse.GetValue(output) is null),
+                CompositeCopies = !parse.GetValue(noComposites) && (parse.GetValue(composites) || parse.GetValue(output) is null),
                 MinThreshold = parse.GetValue(minThreshold) ?? (parse.GetValue(output) is null ? TrainOptions.Shipped().MinThreshold : 0f),
+                PassageThreshold = parse.GetValue(output) is null ? TrainOptions.Shipped().PassageThreshold : new TrainOptions().PassageThreshold,
             }, m => err.WriteLine(m));
             var o = parse.InvocationConfiguration.Output;
             await o.WriteLineAsync($"cross-validated ({parse.GetValue(folds)} folds), {docs.Count} examples, trainer {result.Model.Trainer}:");
