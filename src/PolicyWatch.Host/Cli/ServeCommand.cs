@@ -63,10 +63,27 @@ public static class ServeCommand
 
     public static Command BuildWorker()
     {
-        var worker = new Command("worker", "Run background workers only (scale out by starting more on other machines)");
+        var worker = new Command("worker", "Run background workers only (scale out by starting more on other machines); with Metrics:Port, /metrics and /health/* on 127.0.0.1 at that port");
         worker.SetAction(async (parse, ct) =>
         {
             await using var runtime = await AppRuntime.StartAsync(PolicyWatchCli.Globals(parse), ct);
+            var metrics = runtime.Configuration.GetSection("Metrics").Get<MetricsOptions>() ?? new MetricsOptions();
+            if (metrics.Port > 0)
+            {
+                // a worker with a metrics port serves /metrics and the health probes there, on loopback only, and nothing else
+                var web = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+                runtime.Apply(web);
+                web.WebHost.UseUrls($"http://127.0.0.1:{metrics.Port}");
+                web.Services.AddPolicyWatch(web.Configuration);
+                web.Services.AddPolicyWatchJobs(web.Configuration, runWorkers: true);
+                web.Services.AddPolicyWatchHealthChecks();
+                web.Services.AddPolicyWatchMetrics();
+                var app = web.Build();
+                app.MapHealthApi();
+                app.MapWorkerMetrics();
+                await app.RunAsync(ct);
+                return 0;
+            }
             var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
             runtime.Apply(builder);
             builder.Services.AddPolicyWatch(builder.Configuration);

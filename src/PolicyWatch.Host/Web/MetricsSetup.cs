@@ -48,6 +48,18 @@ public static class MetricsSetup
         return app;
     }
 
+    /// <summary>
+    /// A worker's <c>/metrics</c>, on the loopback metrics port its host listens on, without sign-in: its own fetches,
+    /// articles, tags and job durations. The catalogue-wide gauges (sources by state, queue lengths) are left to
+    /// <c>serve</c>, so N workers do not report them N times.
+    /// </summary>
+    public static WebApplication MapWorkerMetrics(this WebApplication app)
+    {
+        Hangfire.GlobalJobFilters.Filters.Add(new JobDurationFilter());
+        app.MapPrometheusScrapingEndpoint("/metrics").AllowAnonymous();
+        return app;
+    }
+
     private static IEnumerable<Measurement<long>> SourceStates(NpgsqlDataSource db)
     {
         List<(string State, long Count)> rows;

@@ -59,10 +59,13 @@ public sealed class ScaleOutTests(PostgresFixture pg) : IAsyncLifetime
             ["Hangfire__WorkerCount"] = "6",
         };
         var port = Ports.FreeLoopbackPort();
+        // the third worker serves its metrics and probes on a loopback port of its own
+        var metricsPort = Ports.FreeLoopbackPort();
+        var withMetrics = new Dictionary<string, string?>(env) { ["Metrics__Port"] = metricsPort.ToString(System.Globalization.CultureInfo.InvariantCulture) };
         var processes = new List<PolicyWatchProcess>
         {
             PolicyWatchProcess.Start(["serve", "--urls", $"http://127.0.0.1:{port}", "--no-worker"], env),
-            PolicyWatchProcess.Start(["worker"], env), PolicyWatchProcess.Start(["worker"], env), PolicyWatchProcess.Start(["worker"], env),
+            PolicyWatchProcess.Start(["worker"], env), PolicyWatchProcess.Start(["worker"], env), PolicyWatchProcess.Start(["worker"], withMetrics),
         };
         try
         {
@@ -71,6 +74,16 @@ public sealed class ScaleOutTests(PostgresFixture pg) : IAsyncLifetime
             await WaitForAsync(db, total / 4, processes);
             await processes[1].SignalAsync("KILL");
             await WaitForAsync(db, total, processes.Where((_, i) => i != 1).ToList(), TimeSpan.FromMinutes(4));
+
+            using (var http = new HttpClient())
+            {
+                var scraped = await http.GetStringAsync($"http://127.0.0.1:{metricsPort}/metrics");
+                Assert.Contains("policywatch_articles_total", scraped);
+                Assert.Contains("policywatch_job_duration_seconds", scraped);
+                Assert.Equal(System.Net.HttpStatusCode.OK, (await http.GetAsync($"http://127.0.0.1:{metricsPort}/health/live")).StatusCode);
+                // the worker's port serves metrics and probes, nothing of the web app
+                Assert.Equal(System.Net.HttpStatusCode.NotFound, (await http.GetAsync($"http://127.0.0.1:{metricsPort}/api/search?q=x")).StatusCode);
+            }
 
             await using var conn = new NpgsqlConnection(db);
             Assert.Equal((long)total, await conn.ExecuteScalarAsync<long>("SELECT count(*) FROM articles"));
