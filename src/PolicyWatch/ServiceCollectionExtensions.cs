@@ -31,6 +31,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<Migrator>();
         // with a database, politeness is shared by every process on it
         services.AddSingleton<Fetch.IHostSlots, HostSlots>();
+        services.AddSingleton<Fetch.IRobotsStore, RobotsStore>();
         services.AddPolicyWatchFetching(config);
         services.AddSingleton<ArticleExtractor>();
 

@@ -176,8 +176,13 @@ public sealed class PageFetcher(IHttpClientFactory clients, FetchOptions options
     }
 }
 
-/// <summary>robots.txt per origin, fetched through the same guarded client and cached.</summary>
-public sealed class RobotsCache(IHttpClientFactory clients, FetchOptions options, HostThrottle throttle, TimeProvider clock, ILogger<RobotsCache> log)
+/// <summary>
+/// robots.txt per origin (RFC 9309), fetched through the same guarded client and cached in this process, and shared
+/// with the other processes through <see cref="IRobotsStore"/> when one is registered (workers): a site's robots.txt is
+/// then fetched once per <see cref="FetchOptions.RobotsCacheTime"/> by all of them together.
+/// </summary>
+public sealed class RobotsCache(IHttpClientFactory clients, FetchOptions options, HostThrottle throttle, TimeProvider clock, ILogger<RobotsCache> log,
+    IRobotsStore? shared = null)
 {
     private readonly ConcurrentDictionary<string, Lazy<Task<Entry>>> _cache = new();
 
@@ -204,10 +209,30 @@ public sealed class RobotsCache(IHttpClientFactory clients, FetchOptions options
 
     private Lazy<Task<Entry>> NewLoad(string origin, string authority) => new(async () =>
     {
-        var entry = await LoadAsync(new Uri(origin + "/robots.txt"));
+        var entry = await SharedAsync(origin) ?? await LoadAsync(new Uri(origin + "/robots.txt"));
         if (entry.Rules?.CrawlDelay is { } delay) throttle.SetMinimumDelay(authority, delay);
         return entry;
     });
+
+    // another process's answer, while it is fresh
+    private async Task<Entry?> SharedAsync(string origin)
+    {
+        if (shared is null) return null;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        return await shared.GetAsync(origin, timeout.Token) is { } stored
+            ? new Entry(stored.Body.Length == 0 ? RobotsTxt.AllowAll : RobotsTxt.Parse(stored.Body, options.RobotsToken), stored.Expires, null)
+            : null;
+    }
+
+    private async Task<Entry> ShareAsync(Uri robotsUrl, string body, Entry entry)
+    {
+        if (shared is not null)
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await shared.PutAsync(robotsUrl.GetLeftPart(UriPartial.Authority), body, entry.Expires, timeout.Token);
+        }
+        return entry;
+    }
 
     // not cancellable by one caller: the result is shared by every fetch to the origin
     private async Task<Entry> LoadAsync(Uri robotsUrl)
@@ -222,11 +247,11 @@ public sealed class RobotsCache(IHttpClientFactory clients, FetchOptions options
             using var response = await clients.CreateClient(PageFetcher.ClientName).SendAsync(message, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
             var status = (int)response.StatusCode;
             // RFC 9309: 4xx (and redirects we don't follow here) mean no rules; 5xx means assume full disallow for now
-            if (status is >= 300 and < 500) return new Entry(RobotsTxt.AllowAll, now + options.RobotsCacheTime, null);
+            if (status is >= 300 and < 500) return await ShareAsync(robotsUrl, "", new Entry(RobotsTxt.AllowAll, now + options.RobotsCacheTime, null));
             if (status >= 500) return new Entry(null, now + TimeSpan.FromMinutes(5), $"HTTP {status}");
             var text = await response.Content.ReadAsStringAsync(timeout.Token);
             if (text.Length > 500_000) text = text[..500_000];
-            return new Entry(RobotsTxt.Parse(text, options.RobotsToken), now + options.RobotsCacheTime, null);
+            return await ShareAsync(robotsUrl, text, new Entry(RobotsTxt.Parse(text, options.RobotsToken), now + options.RobotsCacheTime, null));
         }
         catch (Exception e) when (e is HttpRequestException or OperationCanceledException)
         {
