@@ -173,7 +173,8 @@ public static class ClassifyCommands
             await using var runtime = await AppRuntime.StartAsync(PolicyWatchCli.Globals(parse), ct);
             await using var services = runtime.BuildServices();
             await services.GetRequiredService<Migrator>().MigrateAsync(ct);
-            var count = await services.GetRequiredService<Reclassifier>().RunAsync(from, ct);
+            var err = parse.InvocationConfiguration.Error;
+            var count = await services.GetRequiredService<Reclassifier>().RunAsync(from, ct, progress: line => err.WriteLine(line));
             await parse.InvocationConfiguration.Output.WriteLineAsync($"re-tagged {count} article(s) with model {services.GetRequiredService<TopicClassifier>().Model!.Version}");
             return 0;
         });

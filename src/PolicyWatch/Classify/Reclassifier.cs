@@ -7,12 +7,21 @@ namespace PolicyWatch.Classify;
 /// <summary>Re-tags stored articles in bulk with the current model, in batches, keeping analysts' verdicts.</summary>
 public sealed class Reclassifier(Store store, TopicClassifier classifier, ILogger<Reclassifier> log)
 {
-    public async Task<int> RunAsync(DateTimeOffset? since, CancellationToken ct, int batchSize = 500)
+    /// <summary>
+    /// Re-tags every processed article published (else found) at or after <paramref name="since"/> (all when null);
+    /// returns how many. Progress (count, rate, time left) goes to the log at most every 5 s, and to
+    /// <paramref name="progress"/> when given (a terminal). Throws <see cref="ConfigurationException"/> without a model.
+    /// </summary>
+    public async Task<int> RunAsync(DateTimeOffset? since, CancellationToken ct, int batchSize = 500, Action<string>? progress = null)
     {
         if (classifier.Model is null) throw new ConfigurationException("no trained topic model to re-tag with (run `policywatch train`)");
         var done = 0;
         long after = 0;
-        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var report = new ProgressReport("re-tagged articles", await store.CountArticleTextsAsync(since, ct), line =>
+        {
+            log.LogInformation("{Progress}", line);
+            progress?.Invoke(line);
+        });
         while (true)
         {
             var batch = await store.ArticleTextsAsync(after, since, batchSize, ct);
@@ -24,7 +33,7 @@ public sealed class Reclassifier(Store store, TopicClassifier classifier, ILogge
                 batch.Select((b, i) => (b.Id, assessed[i].Review)).ToList());
             done += batch.Count;
             after = batch[^1].Id;
-            log.LogInformation("Re-tagged {Done} articles ({Rate:0} a second)", done, done / Math.Max(0.001, watch.Elapsed.TotalSeconds));
+            report.Advance(batch.Count);
         }
         return done;
     }

@@ -78,6 +78,15 @@ public sealed partial class Store
         return rows.ToList();
     }
 
+    /// <summary>How many processed articles <see cref="ArticleTextsAsync"/> would page through for <paramref name="since"/> (published, else found, at or after it; null for all).</summary>
+    public async Task<long> CountArticleTextsAsync(DateTimeOffset? since, CancellationToken ct = default)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        return await conn.ExecuteScalarAsync<long>(new CommandDefinition("""
+            SELECT count(*) FROM articles WHERE status = 'processed' AND (@since::timestamptz IS NULL OR coalesce(published_at, discovered_at) >= @since)
+            """, new { since = since?.UtcDateTime }, cancellationToken: ct));
+    }
+
     /// <summary>Replaces the model's tags of a batch of articles in one transaction, keeping analysts' verdicts.</summary>
     public async Task ReplaceModelTagsAsync(IReadOnlyList<(long ArticleId, IReadOnlyList<TopicTag> Tags)> batch, CancellationToken ct = default,
         IReadOnlyList<(long ArticleId, Classify.ReviewPoint? Review)>? reviews = null)

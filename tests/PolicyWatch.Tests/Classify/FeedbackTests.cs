@@ -67,9 +67,12 @@ public sealed class FeedbackTests(PostgresFixture pg)
         File.WriteAllText(Path.Combine(dir, "topics.json"), """{"model":"topics","topics":[{"slug":"boats"},{"slug":"fruit"},{"slug":"weather"}]}""");
         var classifier = new TopicClassifier(new ClassifyOptions { ModelDir = dir }, NullLogger<TopicClassifier>.Instance);
 
-        var count = await new Reclassifier(store, classifier, NullLogger<Reclassifier>.Instance).RunAsync(null, default);
+        var lines = new List<string>();
+        var count = await new Reclassifier(store, classifier, NullLogger<Reclassifier>.Instance).RunAsync(null, default, progress: lines.Add);
 
         Assert.Equal(1, count);
+        // the last progress line says the whole job is done: count of the total, and the time it took
+        Assert.StartsWith("re-tagged articles: 1/1 (100%)", lines[^1]);
         var tags = await store.GetTopicsAsync(id);
         Assert.Equal(["ferries", "weather"], tags.Select(t => t.Topic).Order());
         Assert.Equal(trained.Model.Version, tags.Single(t => t.Topic == "weather").ModelVersion);
