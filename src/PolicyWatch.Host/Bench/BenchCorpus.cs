@@ -11,7 +11,7 @@ namespace PolicyWatch.Host.Bench;
 /// </summary>
 public sealed record BenchCorpus(string ConnectionString, int Articles, DateTimeOffset BuiltAt, TimeSpan BuildTime, bool Reused)
 {
-    private const string DbName = "policywatch_bench_corpus";
+    internal const string DbName = "policywatch_bench_corpus";
 
     /// <summary>Bumped whenever the generator changes what it writes, so an old corpus is rebuilt rather than measured.</summary>
     private const int GeneratorVersion = 2;

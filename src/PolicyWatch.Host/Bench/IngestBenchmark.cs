@@ -108,7 +108,7 @@ public static partial class IngestBenchmark
         return new ModeResult((int)stored, watch.Elapsed.TotalSeconds, peak);
     }
 
-    private static async Task<string> RunChildAsync(string[] args, string connectionString, string feedsFile, CancellationToken ct)
+    private static ProcessStartInfo ChildStart(string[] args, string connectionString, string feedsFile)
     {
         var psi = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         if (Path.GetFileNameWithoutExtension(Environment.ProcessPath!) == "dotnet") psi.ArgumentList.Add(typeof(IngestBenchmark).Assembly.Location);
@@ -119,7 +119,23 @@ public static partial class IngestBenchmark
         psi.Environment["Fetch__HostDelay"] = "00:00:00";
         psi.Environment["Fetch__MaxConcurrentPerHost"] = "16";
         psi.Environment["Logging__LogLevel__Default"] = "Warning";
-        using var p = Process.Start(psi)!;
+        return psi;
+    }
+
+    /// <summary>A `policywatch` child process on the benchmark's settings, its output read and dropped (the caller waits for it or stops it).</summary>
+    internal static Process StartChild(string[] args, string connectionString, string feedsFile)
+    {
+        var p = Process.Start(ChildStart(args, connectionString, feedsFile))!;
+        p.OutputDataReceived += (_, _) => { };
+        p.ErrorDataReceived += (_, _) => { };
+        p.BeginOutputReadLine();
+        p.BeginErrorReadLine();
+        return p;
+    }
+
+    private static async Task<string> RunChildAsync(string[] args, string connectionString, string feedsFile, CancellationToken ct)
+    {
+        using var p = Process.Start(ChildStart(args, connectionString, feedsFile))!;
         var stdout = p.StandardOutput.ReadToEndAsync(ct);
         var stderr = p.StandardError.ReadToEndAsync(ct);
         await p.WaitForExitAsync(ct);
@@ -127,24 +143,26 @@ public static partial class IngestBenchmark
         return await stdout;
     }
 
-    private static string FeedsJson(Uri baseUrl)
+    /// <summary>The catalogue of the served feeds; with <paramref name="half"/> 0 or 1, feeds listing only that half of the articles (alternate runs of 20).</summary>
+    internal static string FeedsJson(Uri baseUrl, string slug = "bench", int? half = null)
     {
         var sources = Enumerable.Range(0, Feeds).Select(i =>
-            $$"""{"slug":"bench-{{i}}","name":"Bench feed {{i}}","url":"{{baseUrl}}feed/{{i}}","kind":"rss","pollInterval":"1h"}""");
+            $$"""{"slug":"{{slug}}-{{i}}","name":"Bench feed {{i}}","url":"{{baseUrl}}feed/{{i}}{{(half is { } h ? $"?half={h}" : "")}}","kind":"rss","pollInterval":"1h"}""");
         return "{\"sources\":[" + string.Join(",", sources) + "]}";
     }
 
-    private static async Task<WebApplication> StartServerAsync(int articles)
+    internal static async Task<WebApplication> StartServerAsync(int articles)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
         var app = builder.Build();
-        app.MapGet("/feed/{n:int}", (int n, HttpContext c) =>
+        app.MapGet("/feed/{n:int}", (int n, int? half, HttpContext c) =>
         {
             var sb = new StringBuilder("<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>bench</title>");
             for (var i = n; i < articles; i += Feeds)
-                sb.Append($"<item><title>Bench article {i}</title><link>{c.Request.Scheme}://{c.Request.Host}/a/{i}</link><pubDate>Mon, 16 Nov 2026 10:00:00 GMT</pubDate></item>");
+                if (half is not { } h || i / Feeds % 2 == h)
+                    sb.Append($"<item><title>Bench article {i}</title><link>{c.Request.Scheme}://{c.Request.Host}/a/{i}</link><pubDate>Mon, 16 Nov 2026 10:00:00 GMT</pubDate></item>");
             return Results.Text(sb.Append("</channel></rss>").ToString(), "application/rss+xml");
         });
         app.MapGet("/a/{i:int}", (int i) => Results.Text(ArticleHtml(i), "text/html; charset=utf-8"));

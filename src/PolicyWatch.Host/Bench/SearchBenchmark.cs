@@ -150,7 +150,7 @@ public static class SearchBenchmark
             """;
     }
 
-    private static SearchQuery Parse(string raw, DateTimeOffset now)
+    internal static SearchQuery Parse(string raw, DateTimeOffset now)
     {
         var words = raw.Split(' ').ToList();
         var topics = words.Where(w => w.StartsWith("topic:")).Select(w => w[6..]).ToList();

@@ -86,6 +86,25 @@ public static class BenchCommand
         });
         bench.Subcommands.Add(search);
 
+        var minutes = new Option<double>("--minutes") { Description = "How long ingestion and searches run together", DefaultValueFactory = _ => 10 };
+        minutes.Validators.Add(r => { if (r.GetValueOrDefault<double>() is < 0.5 or > 120) r.AddError("--minutes must be between 0.5 and 120"); });
+        var analysts = new Option<int>("--analysts") { Description = "Analysts searching at once (each with 1–5 s between searches)", DefaultValueFactory = _ => 20 };
+        analysts.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 1 or > 500) r.AddError("--analysts must be between 1 and 500"); });
+        var load = new Command("load", "Search latency while ingesting, against each alone, on a copy of the search corpus (default 10 minutes, 20 analysts)");
+        load.Options.Add(corpus);
+        load.Options.Add(rebuild);
+        load.Options.Add(minutes);
+        load.Options.Add(analysts);
+        load.SetAction(async (parse, ct) =>
+        {
+            await using var runtime = await AppRuntime.StartAsync(PolicyWatchCli.Globals(parse), ct);
+            var markdown = await LoadBenchmark.RunAsync(runtime.Configuration.GetConnectionString("PolicyWatch")!, parse.GetValue(corpus), parse.GetValue(rebuild),
+                TimeSpan.FromMinutes(parse.GetValue(minutes)), parse.GetValue(analysts), parse.InvocationConfiguration.Error, ct);
+            Write(parse, output, "load", markdown);
+            return 0;
+        });
+        bench.Subcommands.Add(load);
+
         var digestArticles = new Option<int>("--articles") { Description = "Generated articles", DefaultValueFactory = _ => 1_000_000 };
         var subscribers = new Option<int>("--subscribers") { Description = "Subscribers", DefaultValueFactory = _ => 1000 };
         subscribers.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 1 or > 100_000) r.AddError("--subscribers must be between 1 and 100000"); });
