@@ -1,3 +1,4 @@
+using System.Text;
 using AngleSharp.Html.Parser;
 using PolicyWatch.Fetch;
 
@@ -35,6 +36,8 @@ public sealed class ArticleExtractor
             var (body, method) = ContentExtractor.Extract(doc, meta.Title);
             if (meta.JsonLdBody is { Length: > 500 } ldBody && body.Length < ldBody.Length * 0.5)
                 (body, method) = (ldBody.Trim(), "json-ld");
+            // one form for one character (Unicode NFC): "é" as one code point or as "e" and an accent reads, searches and quotes alike
+            if (!body.IsNormalized(NormalizationForm.FormC)) body = body.Normalize(NormalizationForm.FormC);
             var language = meta.Language ?? LanguageDetector.Detect(body.Length > 0 ? body : meta.Title ?? "");
             return new ExtractedArticle
             {

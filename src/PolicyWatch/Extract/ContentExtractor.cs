@@ -31,7 +31,9 @@ internal static partial class ContentExtractor
         var body = doc.Body;
         if (body is null) return ("", "none");
         // the standfirst often sits in the article's header, outside the body container: read it before cleaning
-        var lead = Lead(body);
+        var lead = Lead(body, relaxed: true);
+        // found only by the relaxed rules (a header wrapper, a long standfirst): kept only when it is no large part of the body
+        var leadRelaxed = lead is not null && lead != Lead(body, relaxed: false);
         Clean(body);
         var stats = new TextStats(body);
 
@@ -43,17 +45,26 @@ internal static partial class ContentExtractor
         if (explicitNodes.Count > 0) candidates.Add((explicitNodes, "article-body"));
         // reader comments are never the article, however much text they hold
         if (article is not null && !IsComments(article)) candidates.Add(([article], "article-element"));
-        if (scored is not null && !IsComments(scored)) candidates.Add((WithSiblings(scored, stats), "scored"));
+        if (scored is not null && !IsComments(scored))
+        {
+            var withSiblings = WithSiblings(scored, stats);
+            candidates.Add((withSiblings.Count == 1 ? WithAncestorSiblings(scored, stats, withSiblings) : withSiblings, "scored"));
+        }
 
         // sizes from the stats, so that only the chosen candidate is rendered
         var sized = candidates.Select(c => (c.Nodes, c.Method, Size: c.Nodes.Sum(stats.Visible))).ToList();
         var largest = sized.Count == 0 ? 0 : sized.Max(c => c.Size);
-        // precision first, unless a container holds far less than another method found (a teaser box, a split body)
-        foreach (var (nodes, method, size) in sized.Where(c => c.Size >= 170 && c.Size >= largest * 0.45)
+        // precision first, unless a container holds far less than another method found (a teaser box, a split body);
+        // an explicit body of some size is measured only against what overlaps it, not against unrelated comments
+        int Overlapping(IReadOnlyList<IElement> nodes) => sized.Max(d => d.Nodes.Where(y => nodes.Any(x => x.Contains(y) || y.Contains(x))).Sum(stats.Visible));
+        foreach (var (nodes, method, size) in sized.Where(c => c.Size >= 170 && (c.Size >= largest * 0.45
+                         || c.Method == "article-body" && c.Size >= 1000 && c.Size >= Overlapping(c.Nodes) * 0.45))
                      .Concat(sized.OrderByDescending(c => c.Size)))
         {
             var text = Render(nodes, title);
-            if (text.Length >= 200) return (WithLead(text, lead), method);
+            if (text.Length < 200) continue;
+            if (leadRelaxed && lead!.Length > 0.35 * text.Length) return (text, method);
+            return (WithLead(text, lead), method);
         }
         var fallback = Render(body.QuerySelectorAll("p").Where(p => Text.Collapse(p.TextContent).Length >= 60).ToList(), title);
         var best = sized.Count == 0 ? ("", "none") : sized.OrderByDescending(c => c.Size).Select(c => (Render(c.Nodes, title), c.Method)).First();
@@ -69,9 +80,11 @@ internal static partial class ContentExtractor
 
     /// <summary>
     /// The article's standfirst (lead, intro, teaser, chapô, bajada…): the first such block after the headline, of
-    /// sentence length and few links, outside navigation and figures; null when the page has none.
+    /// sentence length and few links, outside navigation and figures; null when the page has none. Relaxed: the
+    /// wrappers of the article's own head ("entry-header", "article-header--wide", one holding the headline) and a
+    /// page-wide layout class on &lt;body&gt; do not disqualify it, and it may run to 1,200 characters.
     /// </summary>
-    private static string? Lead(IElement body)
+    private static string? Lead(IElement body, bool relaxed)
     {
         var h1 = body.QuerySelector("h1");
         foreach (var e in body.QuerySelectorAll("p, div, span, section, h2"))
@@ -79,13 +92,18 @@ internal static partial class ContentExtractor
             var hints = ClassAndId(e);
             if ((hints.Length == 0 || !LeadClass().IsMatch(hints)) && e.GetAttribute("itemprop") != "description") continue;
             if (h1 is not null && !h1.CompareDocumentPosition(e).HasFlag(DocumentPositions.Following)) continue;
-            if (e.Closest("nav, aside, footer, figure, figcaption, li, [class*=comment i], [class*=teaser-list i], [class*=related i]") is not null) continue;
+            if (OutsideArticle(e, relaxed)) continue;
             var boilerplate = false;
             for (var x = e; x is not null && x.LocalName != "body" && !boilerplate; x = x.ParentElement)
-                boilerplate = ClassAndId(x) is { Length: > 0 } h && (IsNegative(h) || h.Contains("author", StringComparison.OrdinalIgnoreCase));
+            {
+                if (ClassAndId(x) is not { Length: > 0 } h) continue;
+                var negative = IsNegative(h);
+                if (relaxed && negative) negative = !(h1 is not null && x.Contains(h1)) && IsNegativeLead(h);
+                boilerplate = negative || h.Contains("author", StringComparison.OrdinalIgnoreCase);
+            }
             if (boilerplate) continue;
             var text = Text.Collapse(e.TextContent);
-            if (text.Length is < 60 or > 800 || text.Contains('©') || PromoText().IsMatch(text)) continue;
+            if (text.Length < 60 || text.Length > (relaxed ? 1200 : 800) || text.Contains('©') || PromoText().IsMatch(text)) continue;
             var links = e.QuerySelectorAll("a").Sum(a => a.TextContent.Length);
             if (links > text.Length * 0.3) continue;
             return text;
@@ -93,11 +111,41 @@ internal static partial class ContentExtractor
         return null;
     }
 
+    // in navigation, a figure, a list item, comments or a related list; a layout class on <body> or <html> is no such list
+    private static bool OutsideArticle(IElement e, bool relaxed)
+    {
+        for (var x = e; x is not null; x = x.ParentElement)
+        {
+            if (x.LocalName is "nav" or "aside" or "footer" or "figure" or "figcaption" or "li") return true;
+            if (relaxed && x.LocalName is "body" or "html") continue;
+            var cls = (x.GetAttribute("class") ?? "").ToLowerInvariant();
+            if (cls.Contains("comment") || cls.Contains("teaser-list") || cls.Contains("related")) return true;
+        }
+        return false;
+    }
+
+    /// <summary>A lead's wrapper judged as the article's head: "header" compounds and BEM modifiers (after "--") are no hint there.</summary>
+    private static bool IsNegativeLead(string hints)
+    {
+        foreach (var raw in hints.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var token = raw.ToLowerInvariant();
+            var modifier = token.IndexOf("--", StringComparison.Ordinal);
+            if (modifier >= 0) token = token[..modifier];
+            if (token.Length == 0 || TermClass().IsMatch(token)) continue;
+            if (token == "header") return true;
+            if (NegativeWord().IsMatch(token) || token.Split(['-', '_'], StringSplitOptions.RemoveEmptyEntries).Any(p => p != "header" && NegativeWord().IsMatch(p))) return true;
+        }
+        return false;
+    }
+
+    // already in the body when both its opening and its closing words are
     private static string WithLead(string body, string? lead)
     {
         if (lead is null) return body;
-        var probe = lead.Length > 60 ? lead[..60] : lead;
-        return body.Contains(probe, StringComparison.Ordinal) ? body : lead + "\n\n" + body;
+        var head = lead.Length > 60 ? lead[..60] : lead;
+        var tail = lead.Length > 60 ? lead[^60..] : lead;
+        return body.Contains(head, StringComparison.Ordinal) && body.Contains(tail, StringComparison.Ordinal) ? body : lead + "\n\n" + body;
     }
 
     /// <summary>Removes what is never article text: scripts, navigation, forms, hidden and boilerplate-classed elements.</summary>
@@ -107,7 +155,9 @@ internal static partial class ContentExtractor
         // a noscript with real text is content (Blogger puts posts there; an unclosed one swallows the page); a short one is a tracking pixel
         foreach (var n in root.QuerySelectorAll("noscript").ToList())
         {
-            if (Text.Collapse(n.TextContent).Length < 600 || JavaScriptNotice().IsMatch(n.TextContent)) n.Remove();
+            // a notice ("please enable JavaScript") is short: a long noscript that mentions a browser is still the post
+            var length = Text.Collapse(n.TextContent).Length;
+            if (length < 600 || length < 2000 && JavaScriptNotice().IsMatch(n.TextContent)) n.Remove();
             else n.Replace([.. n.ChildNodes]);
         }
         var firstH1 = root.QuerySelector("h1");
@@ -172,9 +222,16 @@ internal static partial class ContentExtractor
         foreach (var raw in hints.Split(' ', StringSplitOptions.RemoveEmptyEntries))
         {
             var token = raw.ToLowerInvariant();
+            // a BEM modifier saying how the block is laid out ("o-section--has-ads", "main--no-sidebar") is no hint
+            if (token.Contains("--", StringComparison.Ordinal))
+            {
+                var segments = token.Split("--");
+                token = string.Join('-', segments.Take(1).Concat(segments.Skip(1).Where(m => !LayoutModifier().IsMatch(m))));
+            }
             if (TermClass().IsMatch(token)) continue;
             var parts = token.Split(['-', '_'], StringSplitOptions.RemoveEmptyEntries);
             if (NegativeWord().IsMatch(token) || parts.Any(p => NegativeWord().IsMatch(p))) return true;
+            if (NegativeBox().IsMatch(token) || parts.Any(p => NegativeBox().IsMatch(p) || p == "toc")) return true;
         }
         return false;
     }
@@ -329,9 +386,41 @@ internal static partial class ContentExtractor
             var text = Text.Collapse(sibling.TextContent);
             var density = stats.LinkDensity(sibling);
             var sameClass = sibling.ClassName is { Length: > 0 } c && c == top.ClassName;
+            // "detail-body first-paragraph" beside "detail-body second-paragraph": the same block, numbered
+            if (!sameClass && sibling.LocalName == top.LocalName && FirstClass(sibling) is { } first && first == FirstClass(top))
+                sameClass = stats.Visible(sibling) <= 2 * topChars;
             if ((sibling.LocalName == "p" && text.Length > 80 && density < 0.25)
                 || (sameClass && stats.Visible(sibling) > topChars * 0.1 && density < 0.3))
                 nodes.Add(sibling);
+        }
+        return nodes;
+    }
+
+    private static string? FirstClass(IElement e) =>
+        e.GetAttribute("class")?.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries) is [var first, ..] ? first : null;
+
+    /// <summary>
+    /// A body written as repeated sections (forum posts, one block per chapter): the first of up to three ancestors whose
+    /// siblings share its tag and class and hold text of their own, few links and no headline gives the siblings too,
+    /// in document order with <paramref name="nodes"/> in the ancestor's place. Otherwise <paramref name="nodes"/>.
+    /// </summary>
+    private static IReadOnlyList<IElement> WithAncestorSiblings(IElement top, TextStats stats, IReadOnlyList<IElement> nodes)
+    {
+        var chars = nodes.Sum(stats.Visible);
+        var a = top;
+        for (var level = 0; level < 3 && a.ParentElement is { } up && up.LocalName != "body"; level++)
+        {
+            a = up;
+            var cls = a.GetAttribute("class");
+            if (string.IsNullOrEmpty(cls) || a.ParentElement is not { } parent) continue;
+            var siblings = parent.Children.Where(s => s != a && s.LocalName == a.LocalName && s.GetAttribute("class") == cls
+                && stats.Visible(s) > 0.1 * chars && stats.LinkDensity(s) < 0.3 && s.QuerySelector("h1") is null).ToHashSet();
+            if (siblings.Count == 0) continue;
+            var result = new List<IElement>();
+            foreach (var s in parent.Children)
+                if (s == a) result.AddRange(nodes);
+                else if (siblings.Contains(s)) result.Add(s);
+            return result;
         }
         return nodes;
     }
@@ -395,7 +484,7 @@ internal static partial class ContentExtractor
             Flush("p");
         }
 
-        var sb = new StringBuilder();
+        var kept = new List<(string Text, string Tag)>();
         var normalizedTitle = title is null ? null : Text.Collapse(title);
         var inRelatedList = false;
         foreach (var b in blocks)
@@ -403,19 +492,27 @@ internal static partial class ContentExtractor
             var text = TrimLines(b.Text.ToString());
             if (text.Length == 0) continue;
             // "Mehr zum Thema", "Lire aussi": the heading and the short link titles under it are not the article
-            if (text.Length < 80 && RelatedHeading().IsMatch(text)) { inRelatedList = true; continue; }
+            if (text.Length < 80 && (RelatedHeading().IsMatch(text) || MoreHeading().IsMatch(text))) { inRelatedList = true; continue; }
             if (inRelatedList && text.Length < 160) continue;
             inRelatedList = false;
             if (text.Length < 200 && PromoLine().IsMatch(text)) continue;
             // the headline is metadata, not body: a leading h1, or a leading block that repeats the title
-            if (sb.Length == 0 && (b.Tag == "h1" || (normalizedTitle is not null && string.Equals(text, normalizedTitle, StringComparison.OrdinalIgnoreCase)))) continue;
+            if (kept.Count == 0 && (b.Tag == "h1" || (normalizedTitle is not null && string.Equals(text, normalizedTitle, StringComparison.OrdinalIgnoreCase)))) continue;
             var density = b.LinkChars / (double)Math.Max(1, b.Text.Length);
             if (density > 0.6 && text.Length < 400) continue;
-            if (text.Length < 120 && Boilerplate().IsMatch(text)) continue;
-            if (sb.Length > 0) sb.Append("\n\n");
-            sb.Append(text);
+            if (text.Length < 120 && (Boilerplate().IsMatch(text) || SourceOrDateLine().IsMatch(text))) continue;
+            kept.Add((text, b.Tag));
         }
-        return sb.ToString();
+        // what follows the article: up to three short calls to subscribe, follow, donate or a copyright line, then a
+        // heading or a "See more:" line with nothing under it
+        for (var calls = 0; kept.Count > 0;)
+        {
+            var (last, tag) = kept[^1];
+            if (last.Length < 80 && (tag is "h1" or "h2" or "h3" or "h4" or "h5" or "h6" || last.TrimEnd().EndsWith(':'))) kept.RemoveAt(kept.Count - 1);
+            else if (calls < 3 && last.Length < 300 && CallToAction().IsMatch(last)) { kept.RemoveAt(kept.Count - 1); calls++; }
+            else break;
+        }
+        return string.Join("\n\n", kept.Select(k => k.Text));
     }
 
     private static void AppendText(Block block, string data)
@@ -542,6 +639,26 @@ internal static partial class ContentExtractor
 
     [GeneratedRegex(@"javascript|enable|browser|aktivieren", RegexOptions.IgnoreCase)]
     private static partial Regex JavaScriptNotice();
+
+    // BEM modifiers that describe layout or state, not what the block holds
+    [GeneratedRegex(@"^(has|no|with|without|is|show|hide)[-_]")]
+    private static partial Regex LayoutModifier();
+
+    // boxes beside the article: its author's box, a picture's legend, a cookie notice
+    [GeneratedRegex(@"^(cookies|author|authorbox|author-box|legend|imagedescription)$")]
+    private static partial Regex NegativeBox();
+
+    // more read-more headings, with a site name or a few words after them ("Popular on Example", "Weitere Artikel zum Thema Energie")
+    [GeneratedRegex(@"^(das thema könnte (sie|dich) auch interessieren|weitere artikel( zum thema)?|mehr themen|weiterführende (links?|informationen|artikel)|weitere informationen|kommentierte artikel|meistgelesen|ähnliche themen|verwandte themen|popular on .{1,30}|next article|related coverage.{0,40}|more from .{1,30}|te puede interesar|también te puede interesar|más noticias|voir aussi|à lire également|podobne artykuły|przeczytaj (też|także|również)|mehr zum thema|lesen sie auch|das könnte (sie|dich) auch interessieren)\b.{0,30}?[\s:!.?…]*$", RegexOptions.IgnoreCase)]
+    private static partial Regex MoreHeading();
+
+    // a source or publication line on its own ("Quelle: dpa", "Veröffentlicht am 3. Mai 2022")
+    [GeneratedRegex(@"^((źródło|fuente|source|quelle)\s*:.{0,60}|(veröffentlicht|veröffentlichung|aktualisiert|publicado|publié|publiée)( am| le| el)?\s*:? .{0,40})$", RegexOptions.IgnoreCase)]
+    private static partial Regex SourceOrDateLine();
+
+    // calls to subscribe, follow, install or donate, and copyright lines, in our languages
+    [GeneratedRegex(@"newsletter|telegram|whatsapp|\b(our|the|unsere[rn]?) apps?\b|\bapps? (for|für)\b|download (the|our)|abonnieren sie|jetzt abonnieren|abonnez|subscribe|subscri[bp]tion|suscr[ií]b|unterstützen sie|unterstütze uns|support us|spenden sie|donate|folg(e|en sie) uns|follow (us|the|me|him|her)\b|s[ií]gu?enos|werden sie mitglied|become a member|©|copyright|all rights reserved|alle rechte vorbehalten|written permission|reprint", RegexOptions.IgnoreCase)]
+    private static partial Regex CallToAction();
 
     // WordPress term classes and page-builder layout classes: they name what a post is filed under or how it is laid out
     [GeneratedRegex(@"^(tag|category|type|status|format|has|with|no|layout|page-template)-|^(post|postid|page-id|author)-\d+$|^elementor-(widget|element|column|section|container|widget-container|widget-wrap|row|inner|top-section)\b|^(et_pb|vc|wpb|fl)[-_]|^(modal-enabled|non-paywall|print-full|content-sidebar-wrap|site-content)$|sidebar-(left|right)$")]

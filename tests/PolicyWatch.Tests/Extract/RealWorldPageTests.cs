@@ -350,4 +350,80 @@ public sealed class RealWorldPageTests
         Assert.Equal(TimeSpan.FromHours(1), page.Published!.Value.Offset);
         Assert.Equal(new DateTime(2023, 10, 31), page.Published.Value.Date);
     }
+
+    // ------------------------------------------------------------ bodies in the shapes of many sites
+
+    [Fact]
+    public void LayoutModifierInAClass_NeverRemovesTheBody()
+    {
+        var page = Page("<title>Ministry revises licensing guidance</title>",
+            $"""<div class="o-section o-section--has-ads"><h1>Ministry revises licensing guidance</h1>{Paragraphs}</div><div class="o-section--has-ads ad-slot">Advertisement</div>""");
+        Assert.Contains("Industry groups welcomed", page.Body);
+    }
+
+    [Fact]
+    public void CallsToActionAndADanglingHeading_AfterTheArticle_AreNotBody()
+    {
+        var page = Page("<title>Ministry revises licensing guidance</title>",
+            $"""<article><h1>Ministry revises licensing guidance</h1>{Paragraphs}<p>Get our newsletter every morning: subscribe here.</p><p>© 2026 Lakeside Policy Review</p><h3>More on licences</h3></article>""");
+        Assert.EndsWith("universities and hospitals.", page.Body);
+    }
+
+    [Theory]
+    [InlineData("Weitere Artikel zum Thema Exportkontrolle")]
+    [InlineData("Popular on Lakeside Review")]
+    [InlineData("À lire également :")]
+    public void ReadMoreHeadings_AndTheirLinks_AreNotBody(string heading)
+    {
+        var page = Page("<title>Ministry revises licensing guidance</title>",
+            $"""<article><h1>Ministry revises licensing guidance</h1>{Paragraphs}<h3>{heading}</h3><p><a href="/x">Another headline about chips</a></p></article>""");
+        Assert.DoesNotContain("Another headline", page.Body);
+        Assert.DoesNotContain(heading[..8], page.Body);
+    }
+
+    [Fact]
+    public void BodyInRepeatedSections_IsReadWhole()
+    {
+        string Section(string text) => $"<div class=\"outer\"><div class=\"inner\"><p>{text}</p><p>{text} It adds a second paragraph with more detail on timing and scope.</p></div></div>";
+        var page = Page("<title>Three parts of the licence reform</title>", "<h1>Three parts of the licence reform</h1>"
+            + Section("Part one sets out which accelerators now need an export licence and how the thresholds are computed by the agency.")
+            + Section("Part two explains how long reviews take and which universities and hospitals may receive a faster decision.")
+            + Section("Part three describes the reporting duties of cloud operators that host large training runs for foreign customers."));
+        Assert.Contains("Part one", page.Body);
+        Assert.Contains("Part three", page.Body);
+    }
+
+    [Fact]
+    public void AuthorBoxAndPictureLegend_AreNotBody()
+    {
+        var page = Page("<title>Ministry revises licensing guidance</title>",
+            $"""<article><h1>Ministry revises licensing guidance</h1><div class="legend">A wafer inspection line, photographed last year.</div>{Paragraphs}<div class="mvp-author-box">Jordan Vale covers trade policy and writes a weekly column about export rules for the desk.</div></article>""");
+        Assert.DoesNotContain("wafer inspection line", page.Body);
+        Assert.DoesNotContain("weekly column", page.Body);
+    }
+
+    [Fact]
+    public void LongNoscriptThatMentionsABrowser_IsStillThePost()
+    {
+        var post = string.Concat(Enumerable.Repeat("The guidance explains how researchers browsing the licence portal can check whether an accelerator needs a licence. ", 20));
+        var page = Page("<title>Portal guide</title>", $"<h1>Portal guide</h1><noscript><p>{post}</p></noscript>");
+        Assert.Contains("licence portal", page.Body);
+    }
+
+    [Fact]
+    public void DecomposedAccents_AreStoredComposed()
+    {
+        var page = Page("<title>Reforme</title>", "<article><h1>Reforme</h1><p>La re\u0301forme des licences d'exportation entre en vigueur en mai, a annonce\u0301 le ministe\u0300re, qui publie un guide pour les exportateurs.</p><p>Les universite\u0301s disposent d'un de\u0301lai supple\u0301mentaire pour adapter leurs proce\u0301dures d'achat de mate\u0301riel.</p></article>");
+        Assert.Contains("réforme", page.Body);
+        Assert.True(page.Body.IsNormalized(System.Text.NormalizationForm.FormC));
+    }
+
+    [Fact]
+    public void StandfirstInTheArticlesHeader_IsKept_ButNotWhenItIsMostOfTheBody()
+    {
+        var standfirst = "The ministry's new guidance sets licence thresholds for accelerators and promises faster reviews for research institutes.";
+        var page = Page("<title>Ministry revises licensing guidance</title>",
+            $"""<article><div class="entry-header"><h1>Ministry revises licensing guidance</h1><p class="intro">{standfirst}</p></div><div class="entry-content">{Paragraphs}</div></article>""");
+        Assert.StartsWith(standfirst, page.Body);
+    }
 }
