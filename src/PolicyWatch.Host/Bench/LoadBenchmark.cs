@@ -67,6 +67,9 @@ public static class LoadBenchmark
                 the articles are those of `bench ingest` (about 7 KB of HTML each, 20 RSS feeds on a loopback server).
                 Measured {DateTime.UtcNow:yyyy-MM-dd} on {BenchmarkReport.Machine()}.
 
+                Ingestion rates count from the first stored article (after the child's start and first polls) to the end; the
+                `ingest` child runs below normal CPU priority, as `deploy/systemd/policywatch-worker.service` runs workers (`Nice=10`).
+
                 | | searches | search p50 | search p95 | search max | articles stored | articles/s |
                 |---|---|---|---|---|---|---|
                 | searching alone | {idle.Count} | {P(idle, 0.5):0} ms | {P(idle, 0.95):0} ms | {(idle.Count == 0 ? 0 : idle[^1]):0} ms | | |
@@ -108,18 +111,29 @@ public static class LoadBenchmark
 
     private sealed record IngestRun(long Stored, double Seconds);
 
-    /// <summary>Runs `ingest --once` on <paramref name="feedsFile"/> for <paramref name="duration"/>, then stops it; counts what it stored meanwhile.</summary>
+    /// <summary>
+    /// Runs `ingest --once` on <paramref name="feedsFile"/> for <paramref name="duration"/>, then stops it; counts what
+    /// it stored from its first stored article on (its start and its first polls, which list tens of thousands of
+    /// items, are not the steady rate). The child runs below normal CPU priority, as the worker unit ships (Nice=10).
+    /// </summary>
     private static async Task<IngestRun> IngestForAsync(NpgsqlDataSource db, string connectionString, string feedsFile, TimeSpan duration, CancellationToken ct)
     {
         var before = await ProcessedAsync(db, ct);
         var watch = Stopwatch.StartNew();
         using var child = IngestBenchmark.StartChild(["ingest", "--once", "--feeds", feedsFile, "--parallel", "8"], connectionString, feedsFile);
+        try { child.PriorityClass = ProcessPriorityClass.BelowNormal; }
+        catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException) { }
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         stop.CancelAfter(duration);
+        var first = before;
+        var firstAt = duration.TotalSeconds;
+        while (!stop.IsCancellationRequested && !child.HasExited && (first = await ProcessedAsync(db, ct)) == before)
+            await Task.Delay(500, ct);
+        if (first > before) firstAt = watch.Elapsed.TotalSeconds;
         try { await child.WaitForExitAsync(stop.Token); }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested) { }
-        var seconds = watch.Elapsed.TotalSeconds;
-        var stored = await ProcessedAsync(db, ct) - before;
+        var seconds = watch.Elapsed.TotalSeconds - firstAt;
+        var stored = await ProcessedAsync(db, ct) - first;
         if (!child.HasExited)
         {
             child.Kill(entireProcessTree: true);
