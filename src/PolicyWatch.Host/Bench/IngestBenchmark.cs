@@ -108,7 +108,7 @@ public static partial class IngestBenchmark
         return new ModeResult((int)stored, watch.Elapsed.TotalSeconds, peak);
     }
 
-    private static ProcessStartInfo ChildStart(string[] args, string connectionString, string feedsFile)
+    private static ProcessStartInfo ChildStart(string[] args, string connectionString, string feedsFile, TimeSpan? hostDelay = null)
     {
         var psi = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         if (Path.GetFileNameWithoutExtension(Environment.ProcessPath!) == "dotnet") psi.ArgumentList.Add(typeof(IngestBenchmark).Assembly.Location);
@@ -116,16 +116,16 @@ public static partial class IngestBenchmark
         psi.Environment["ConnectionStrings__PolicyWatch"] = connectionString;
         psi.Environment["Ingest__FeedsFile"] = feedsFile;
         psi.Environment["Fetch__AllowPrivateNetworks"] = "true";
-        psi.Environment["Fetch__HostDelay"] = "00:00:00";
+        psi.Environment["Fetch__HostDelay"] = (hostDelay ?? TimeSpan.Zero).ToString("c", System.Globalization.CultureInfo.InvariantCulture);
         psi.Environment["Fetch__MaxConcurrentPerHost"] = "16";
         psi.Environment["Logging__LogLevel__Default"] = "Warning";
         return psi;
     }
 
     /// <summary>A `policywatch` child process on the benchmark's settings, its output read and dropped (the caller waits for it or stops it).</summary>
-    internal static Process StartChild(string[] args, string connectionString, string feedsFile)
+    internal static Process StartChild(string[] args, string connectionString, string feedsFile, TimeSpan? hostDelay = null)
     {
-        var p = Process.Start(ChildStart(args, connectionString, feedsFile))!;
+        var p = Process.Start(ChildStart(args, connectionString, feedsFile, hostDelay))!;
         p.OutputDataReceived += (_, _) => { };
         p.ErrorDataReceived += (_, _) => { };
         p.BeginOutputReadLine();

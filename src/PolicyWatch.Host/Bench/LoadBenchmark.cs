@@ -17,8 +17,15 @@ public static class LoadBenchmark
     /// <summary>Think time between one analyst's searches: uniform in [1 s, 5 s], so 20 analysts send about 7 searches a second.</summary>
     private static TimeSpan Think(Random r) => TimeSpan.FromMilliseconds(1000 + r.Next(4000));
 
-    public static async Task<string> RunAsync(string adminConnectionString, int corpusArticles, bool rebuild, TimeSpan duration, int analysts, TextWriter log, CancellationToken ct)
+    /// <summary>
+    /// Runs the benchmark and returns its markdown section. <paramref name="hosts"/> &gt; 0 paces ingestion as that many
+    /// sites polled with the default 1 s per-host delay would (the loopback server is one host, given 1 s / hosts);
+    /// 0 lets it run flat out, a backlog being caught up.
+    /// </summary>
+    public static async Task<string> RunAsync(string adminConnectionString, int corpusArticles, bool rebuild, TimeSpan duration, int analysts, int hosts,
+        TextWriter log, CancellationToken ct)
     {
+        TimeSpan? hostDelay = hosts > 0 ? TimeSpan.FromSeconds(1.0 / hosts) : null;
         var corpus = await BenchCorpus.OpenAsync(adminConnectionString, corpusArticles, rebuild, log, ct);
         await BenchmarkReport.DropDatabaseAsync(adminConnectionString, LoadDb, ct);
         await log.WriteLineAsync($"copying the corpus into {LoadDb}");
@@ -48,11 +55,20 @@ public static class LoadBenchmark
             await File.WriteAllTextAsync(firstFeeds, IngestBenchmark.FeedsJson(baseUrl, "load-a", half: 0), ct);
             await File.WriteAllTextAsync(secondFeeds, IngestBenchmark.FeedsJson(baseUrl, "load-b", half: 1), ct);
             await log.WriteLineAsync($"ingestion alone for {alone.TotalSeconds:0} s");
-            var ingestAlone = await IngestForAsync(db, cs, firstFeeds, alone, ct);
+            var ingestAlone = await IngestForAsync(db, cs, firstFeeds, alone, hostDelay, ct);
 
             await log.WriteLineAsync($"ingestion and {analysts} analysts at once for {duration.TotalMinutes:0.#} min");
-            var ingesting = IngestForAsync(db, cs, secondFeeds, duration, ct);
-            var loaded = await SearchLoadAsync(db, corpus.BuiltAt, analysts, duration, ct);
+            using var abort = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            var ingesting = IngestForAsync(db, cs, secondFeeds, duration, hostDelay, abort.Token);
+            List<double> loaded;
+            try { loaded = await SearchLoadAsync(db, corpus.BuiltAt, analysts, duration, ct); }
+            catch
+            {
+                // the ingest child must not outlive a failed run (its database is dropped below)
+                await abort.CancelAsync();
+                try { await ingesting; } catch (OperationCanceledException) { }
+                throw;
+            }
             var ingestLoaded = await ingesting;
 
             static double P(List<double> sorted, double q) => sorted.Count == 0 ? 0 : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(q * sorted.Count) - 1)];
@@ -60,14 +76,15 @@ public static class LoadBenchmark
             return $"""
                 ## Search under ingestion load
 
-                `policywatch bench load --minutes {duration.TotalMinutes:0.#} --analysts {analysts}` — on a copy of the {corpus.Articles:N0}-article search corpus
+                `policywatch bench load --minutes {duration.TotalMinutes:0.#} --analysts {analysts} --hosts {hosts}` — on a copy of the {corpus.Articles:N0}-article search corpus
                 (`bench search`): {analysts} analysts search with nothing else running for {alone.TotalSeconds:0} s; `ingest --once --parallel 8`
                 runs alone for {alone.TotalSeconds:0} s; then it runs for {duration.TotalMinutes:0.#} min while the analysts keep searching. Each analyst runs the
                 search benchmark's {SearchBenchmark.Queries.Length} queries (facets on, 20 hits) in a random order with 1–5 s of thought between them;
                 the articles are those of `bench ingest` (about 7 KB of HTML each, 20 RSS feeds on a loopback server).
                 Measured {DateTime.UtcNow:yyyy-MM-dd} on {BenchmarkReport.Machine()}.
 
-                Ingestion rates count from the first stored article (after the child's start and first polls) to the end; the
+                Ingestion {(hosts > 0 ? $"is paced as {hosts} sites polled with the default 1 s per-host delay would be (the loopback server, one host, is given 1 s / {hosts})" : "runs flat out, as when a backlog is caught up (`--hosts 0`)")};
+                its rates count from the first stored article (after the child's start and first polls) to the end; the
                 `ingest` child runs below normal CPU priority, as `deploy/systemd/policywatch-worker.service` runs workers (`Nice=10`).
 
                 | | searches | search p50 | search p95 | search max | articles stored | articles/s |
@@ -116,32 +133,39 @@ public static class LoadBenchmark
     /// it stored from its first stored article on (its start and its first polls, which list tens of thousands of
     /// items, are not the steady rate). The child runs below normal CPU priority, as the worker unit ships (Nice=10).
     /// </summary>
-    private static async Task<IngestRun> IngestForAsync(NpgsqlDataSource db, string connectionString, string feedsFile, TimeSpan duration, CancellationToken ct)
+    private static async Task<IngestRun> IngestForAsync(NpgsqlDataSource db, string connectionString, string feedsFile, TimeSpan duration, TimeSpan? hostDelay,
+        CancellationToken ct)
     {
         var before = await ProcessedAsync(db, ct);
         var watch = Stopwatch.StartNew();
-        using var child = IngestBenchmark.StartChild(["ingest", "--once", "--feeds", feedsFile, "--parallel", "8"], connectionString, feedsFile);
-        try { child.PriorityClass = ProcessPriorityClass.BelowNormal; }
-        catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException) { }
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        stop.CancelAfter(duration);
-        var first = before;
-        var firstAt = duration.TotalSeconds;
-        while (!stop.IsCancellationRequested && !child.HasExited && (first = await ProcessedAsync(db, ct)) == before)
-            await Task.Delay(500, ct);
-        if (first > before) firstAt = watch.Elapsed.TotalSeconds;
-        try { await child.WaitForExitAsync(stop.Token); }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested) { }
-        var seconds = watch.Elapsed.TotalSeconds - firstAt;
-        var stored = await ProcessedAsync(db, ct) - first;
-        if (!child.HasExited)
+        using var child = IngestBenchmark.StartChild(["ingest", "--once", "--feeds", feedsFile, "--parallel", "8"], connectionString, feedsFile, hostDelay);
+        try
         {
-            child.Kill(entireProcessTree: true);
-            await child.WaitForExitAsync(ct);
+            try { child.PriorityClass = ProcessPriorityClass.BelowNormal; }
+            catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException) { }
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            stop.CancelAfter(duration);
+            var first = before;
+            var firstAt = duration.TotalSeconds;
+            while (!stop.IsCancellationRequested && !child.HasExited && (first = await ProcessedAsync(db, ct)) == before)
+                await Task.Delay(500, ct);
+            if (first > before) firstAt = watch.Elapsed.TotalSeconds;
+            try { await child.WaitForExitAsync(stop.Token); }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested) { }
+            var seconds = watch.Elapsed.TotalSeconds - firstAt;
+            var stored = await ProcessedAsync(db, ct) - first;
+            if (child.HasExited && child.ExitCode != 0) throw new InvalidOperationException($"policywatch ingest failed ({child.ExitCode})");
+            return new IngestRun(stored, seconds);
         }
-        else if (child.ExitCode != 0)
-            throw new InvalidOperationException($"policywatch ingest failed ({child.ExitCode})");
-        return new IngestRun(stored, seconds);
+        finally
+        {
+            // stopped at the end of its time, or when the run fails: never left running against a database about to be dropped
+            if (!child.HasExited)
+            {
+                child.Kill(entireProcessTree: true);
+                await child.WaitForExitAsync(CancellationToken.None);
+            }
+        }
     }
 
     private static async Task<long> ProcessedAsync(NpgsqlDataSource db, CancellationToken ct)

@@ -90,16 +90,19 @@ public static class BenchCommand
         minutes.Validators.Add(r => { if (r.GetValueOrDefault<double>() is < 0.5 or > 120) r.AddError("--minutes must be between 0.5 and 120"); });
         var analysts = new Option<int>("--analysts") { Description = "Analysts searching at once (each with 1–5 s between searches)", DefaultValueFactory = _ => 20 };
         analysts.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 1 or > 500) r.AddError("--analysts must be between 1 and 500"); });
+        var hosts = new Option<int>("--hosts") { Description = "Pace ingestion as this many sites at the default 1 s per-host delay (0: flat out, a backlog caught up)", DefaultValueFactory = _ => 40 };
+        hosts.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 0 or > 1000) r.AddError("--hosts must be between 0 and 1000"); });
         var load = new Command("load", "Search latency while ingesting, against each alone, on a copy of the search corpus (default 10 minutes, 20 analysts)");
         load.Options.Add(corpus);
         load.Options.Add(rebuild);
         load.Options.Add(minutes);
         load.Options.Add(analysts);
+        load.Options.Add(hosts);
         load.SetAction(async (parse, ct) =>
         {
             await using var runtime = await AppRuntime.StartAsync(PolicyWatchCli.Globals(parse), ct);
             var markdown = await LoadBenchmark.RunAsync(runtime.Configuration.GetConnectionString("PolicyWatch")!, parse.GetValue(corpus), parse.GetValue(rebuild),
-                TimeSpan.FromMinutes(parse.GetValue(minutes)), parse.GetValue(analysts), parse.InvocationConfiguration.Error, ct);
+                TimeSpan.FromMinutes(parse.GetValue(minutes)), parse.GetValue(analysts), parse.GetValue(hosts), parse.InvocationConfiguration.Error, ct);
             Write(parse, output, "load", markdown);
             return 0;
         });

@@ -34,7 +34,8 @@ public static class ArtefactTimeline
                 { Type: "Presidential Document" } => ("presidential", "Presidential document published"),
                 _ => ("document", $"{d.Type} published"),
             };
-            if (kind is "final" or "interim-final") finalSeen = true;
+            // an interim final rule is usually followed by its final rule; only rules after the final one amend it
+            if (kind == "final") finalSeen = true;
             events.Add(new TimelineEvent(published, kind, label, d.Id, d.Title, d.HtmlUrl));
             if (d.CommentsCloseOn is { } close)
                 events.Add(new TimelineEvent(close, "comments-close", "Comment period closes", d.Id, d.Title, d.HtmlUrl));

@@ -44,12 +44,14 @@ public static partial class EntityListChanges
         return changes;
     }
 
-    // the instructions end where the amended text is printed ("The additions read as follows:"), or after 20,000 characters
+    // the instructions end where the amended text is printed ("The additions read as follows:"), where the next
+    // instruction begins ("3. Section 744.21 is amended"), or after 20,000 characters
     private static int FollowsAt(string text, int start)
     {
-        var m = ReadsAsFollows().Match(text, start);
         var limit = Math.Min(text.Length, start + 20_000);
-        return m.Success && m.Index < limit ? m.Index : limit;
+        foreach (var m in new[] { ReadsAsFollows().Match(text, start), NextInstruction().Match(text, start) })
+            if (m.Success && m.Index < limit) limit = m.Index;
+        return limit;
     }
 
     private static string Verb(string verb) => verb.ToLowerInvariant() switch
@@ -67,8 +69,9 @@ public static partial class EntityListChanges
     {
         var at = text.IndexOf(name, from, StringComparison.Ordinal);
         if (at < 0) return [];
-        var m = AkaFollowing().Match(text, at + name.Length);
-        if (!m.Success || m.Index - (at + name.Length) > 40) return [];
+        var afterName = at + name.Length;
+        var m = AkaFollowing().Match(text, afterName, Math.Min(160, text.Length - afterName));
+        if (!m.Success || m.Index - afterName > 40) return [];
         var count = Count(m.Groups["n"].Value);
         var aliases = new List<string>();
         var pos = m.Index + m.Length;
@@ -126,12 +129,16 @@ public static partial class EntityListChanges
     [GeneratedRegex(@"Supplement\s+No\.?\s*4\s+to\s+(?:Part|part)\s+744\s+is\s+(?:further\s+)?amended", RegexOptions.IgnoreCase)]
     private static partial Regex Instruction();
 
-    [GeneratedRegex(@"(?:additions?|revisions?|entries|entry|amendments?)[^.:]{0,80}?\bread(?:s)?\s+as\s+follows", RegexOptions.IgnoreCase)]
+    // the phrase itself, so that a quoted name before it ("revising the entry for "Foo Co., Ltd." to read as follows") stays inside
+    [GeneratedRegex(@"\b(?:reads?|to\s+read)\s+as\s+follows\b", RegexOptions.IgnoreCase)]
     private static partial Regex ReadsAsFollows();
+
+    [GeneratedRegex(@"\b(?:is|are)\s+(?:further\s+)?amended\b|(?:^|\n)\s*\d{1,2}\.\s+(?=[A-Z§])")]
+    private static partial Regex NextInstruction();
 
     // a country heading ("Under CHINA, PEOPLE'S REPUBLIC OF," / "under the destination of Russia,"), an action, or a quoted name
     [GeneratedRegex("""
-        \b[Uu]nder\s+(?:the\s+destination\s+(?:of\s+)?)?(?<country>[A-Z][\p{L}'’.\-]*(?:[ ][A-Z(][\p{L}'’.\-)]*)*(?:,[ ][A-Z][\p{L}'’.\-]*(?:[ ][A-Z][\p{L}'’.\-]*)*[ ]OF)?)\s*[,:]
+        \b[Uu]nder\s+(?:the\s+destination\s+(?:of\s+)?)?(?<country>[A-Z][\p{L}'’.\-]*(?:[ ][A-Z(][\p{L}'’.\-)]*)*(?:,[ ][A-Z][\p{L}'’.\-]*(?:[ ][A-Z][\p{L}'’.\-]*)*[ ]OF)?)(?:\s*[,:]|(?=\s+by\s))
         |\b(?<verb>adding|revising|removing|amending|modifying)\b
         |["“](?<name>[^"”\n]{2,200})["”]
         """, RegexOptions.IgnorePatternWhitespace)]

@@ -37,10 +37,26 @@ public sealed partial record FederalRegisterDocument(
             Date(e, "publication_date"), Date(e, "effective_on"), Date(e, "comments_close_on"), Str(e, "citation"),
             Str(e, "html_url"), Str(e, "pdf_url"),
             Strings(e, "regulation_id_numbers").Select(r => "rin:" + r.ToUpperInvariant()).Distinct().ToList(),
-            Strings(e, "docket_ids").Select(d => "docket:" + d).Distinct().ToList(),
+            Strings(e, "docket_ids").Select(Docket).OfType<string>().Distinct().ToList(),
             cfr,
             Str(e, "correction_of") is { } of && DocumentNumberAtEnd().Match(of) is { Success: true } m ? "fr-doc:" + m.Value : null);
     }
+
+    /// <summary>
+    /// The canonical id of a docket as the API writes it: "BIS-2025-0012", or "Docket No. 240905-0231" (the agency's
+    /// own number, its label dropped), upper-cased; null for anything that is not one identifier.
+    /// </summary>
+    internal static string? Docket(string raw)
+    {
+        var id = DocketLabel().Replace(raw.Trim(), "").Trim().TrimEnd('.', ';', ',');
+        return DocketShape().IsMatch(id) ? "docket:" + id.ToUpperInvariant() : null;
+    }
+
+    [GeneratedRegex(@"^(docket\s*(no\.?|number|id)?\s*[:.]?\s*)", RegexOptions.IgnoreCase)]
+    private static partial Regex DocketLabel();
+
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9-]{3,40}$")]
+    private static partial Regex DocketShape();
 
     /// <summary>A correction: the API's Correction type, a <c>correction_of</c> link, or an action that says so.</summary>
     public bool IsCorrection => Type.Equals("Correction", StringComparison.OrdinalIgnoreCase) || CorrectionOf is not null

@@ -55,12 +55,12 @@ public static partial class DigestBuilder
 
     /// <summary>
     /// The deadlines section of a digest for <paramref name="day"/>: comment deadlines and effective dates in
-    /// [day, day + <see cref="DeadlineDays"/>], then rules and proposed rules published in [<paramref name="publishedFrom"/>,
-    /// day], of documents touching one of <paramref name="topics"/> (any topic when empty). Soonest first; at most
-    /// <paramref name="max"/> lines.
+    /// [day, day + <see cref="DeadlineDays"/>], then the rules and proposed rules new in the digest's period, of
+    /// documents touching one of <paramref name="topics"/> (any topic when empty). Soonest first; at most
+    /// <paramref name="max"/> lines. A correction's effective date is its rule's, never a line of its own.
     /// </summary>
     public static IReadOnlyList<DigestDeadline> Deadlines(IReadOnlyList<Storage.DeadlineCandidate> candidates, IReadOnlyCollection<string> topics,
-        DateOnly day, DateOnly publishedFrom, int max = 10)
+        DateOnly day, int max = 10)
     {
         var last = day.AddDays(DeadlineDays);
         var lines = new List<DigestDeadline>();
@@ -70,10 +70,10 @@ public static partial class DigestBuilder
             var title = string.IsNullOrWhiteSpace(c.Title) ? Artefacts.ArtefactCitations.DisplayName(c.Id) : c.Title;
             if (c.CommentsCloseOn is { } close && close >= day && close <= last)
                 lines.Add(new DigestDeadline(close, "comments-close", "Comments close", c.Id, title, c.DocumentType, c.Url));
-            if (c.EffectiveOn is { } effective && effective >= day && effective <= last)
+            if (c.EffectiveOn is { } effective && effective >= day && effective <= last && !c.IsCorrection)
                 lines.Add(new DigestDeadline(effective, "effective", "Takes effect", c.Id, title, c.DocumentType, c.Url));
-            if (c.DocumentType is "Rule" or "Proposed Rule" && c.PublicationDate is { } published && published >= publishedFrom && published <= day)
-                lines.Add(new DigestDeadline(published, "published", c.DocumentType == "Rule" ? "New rule" : "New proposed rule", c.Id, title, c.DocumentType, c.Url));
+            if (c.NewInPeriod && c.DocumentType is "Rule" or "Proposed Rule")
+                lines.Add(new DigestDeadline(c.PublicationDate ?? day, "published", c.DocumentType == "Rule" ? "New rule" : "New proposed rule", c.Id, title, c.DocumentType, c.Url));
         }
         // deadlines ahead first, soonest first; then the period's new rules, newest first
         return lines.OrderBy(l => l.Kind == "published" ? 1 : 0).ThenBy(l => l.Kind == "published" ? -l.Date.DayNumber : l.Date.DayNumber)

@@ -53,9 +53,8 @@ public sealed class DigestSender(Store store, DigestMailer mailer, DigestOptions
         IReadOnlyList<DigestDeadline> deadlines = [];
         if (s.Topics.Length > 0 || s.SavedSearches.Length == 0)
         {
-            var publishedFrom = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(start, zone).DateTime);
-            var candidates = await store.DeadlineCandidatesAsync(day, day.AddDays(DigestBuilder.DeadlineDays), publishedFrom, day, ct);
-            deadlines = DigestBuilder.Deadlines(candidates, s.Topics, day, publishedFrom);
+            var candidates = await store.DeadlineCandidatesAsync(day, day.AddDays(DigestBuilder.DeadlineDays), start, end, s.Topics, ct);
+            deadlines = DigestBuilder.Deadlines(candidates, s.Topics, day);
         }
         var unsubscribe = $"{options.BaseUrl.TrimEnd('/')}/unsubscribe?s={s.Id}&t={UnsubscribeToken.Create(s.Id, key)}";
         return new DigestModel(s.Email, s.Name, day, start, end, sections, unsubscribe) { ArticleIds = articleIds, LateAfter = options.LateAfter, Deadlines = deadlines };

@@ -161,6 +161,9 @@ internal static partial class MetadataReader
     {
         if (string.IsNullOrWhiteSpace(href)) return false;
         var h = href.Trim();
+        // "/?p=123" is a post's permalink, not the home page
+        var query = h.IndexOf('?');
+        if (query >= 0 && query < h.Length - 1) return false;
         var q = h.IndexOfAny(['?', '#']);
         if (q >= 0) h = h[..q];
         if (h is "/" or "./" or "/index.html" or "/index.php" or "/de/" or "/en/") return true;
@@ -580,8 +583,8 @@ internal static partial class MetadataReader
     private static DateTimeOffset? DateIn(string text, string? language)
     {
         if (UpdatedLabel().IsMatch(text.Length > 160 ? text[..40] : text)) return null;
-        var m = VisibleDateToken().Match(text);
         // in a long text only a dateline opening it counts ("12.03.2022 – Die Stadt …"), never a date in its sentences
+        var m = text.Length > 160 ? VisibleDateToken().Match(text[..60]) : VisibleDateToken().Match(text);
         if (!m.Success || text.Length > 160 && m.Index > 20) return null;
         var token = m.Value;
         // numbers with slashes are day-first outside English

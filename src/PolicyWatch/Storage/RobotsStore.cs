@@ -17,7 +17,8 @@ public sealed class RobotsStore(NpgsqlDataSource db, ILogger<RobotsStore> log) :
                 "SELECT body, expires_at FROM robots_txt WHERE origin = @origin AND expires_at > now()", new { origin }, cancellationToken: ct));
             return row is { } r ? (r.Body, new DateTimeOffset(DateTime.SpecifyKind(r.Expires, DateTimeKind.Utc))) : null;
         }
-        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        // a slow database (the caller's timeout) is as good as none: the caller fetches
+        catch (Exception e) when (e is NpgsqlException or TimeoutException or OperationCanceledException)
         {
             log.LogWarning("Shared robots.txt cache unavailable ({Error}); fetching {Origin}/robots.txt", e.Message, origin);
             return null;
@@ -34,7 +35,7 @@ public sealed class RobotsStore(NpgsqlDataSource db, ILogger<RobotsStore> log) :
                 ON CONFLICT (origin) DO UPDATE SET body = excluded.body, fetched_at = excluded.fetched_at, expires_at = excluded.expires_at
                 """, new { origin, body, expires = expires.UtcDateTime }, cancellationToken: ct));
         }
-        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        catch (Exception e) when (e is NpgsqlException or TimeoutException or OperationCanceledException)
         {
             log.LogWarning("Could not share robots.txt of {Origin} ({Error})", origin, e.Message);
         }

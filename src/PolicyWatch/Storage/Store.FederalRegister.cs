@@ -8,7 +8,13 @@ namespace PolicyWatch.Storage;
 /// rule published in the period. <see cref="Topics"/> are the topics of its own article and of the articles citing it.
 /// </summary>
 public sealed record DeadlineCandidate(string Id, string? Title, string DocumentType, string? Action, DateOnly? PublicationDate, DateOnly? EffectiveOn,
-    DateOnly? CommentsCloseOn, string? Url, string[] Topics);
+    DateOnly? CommentsCloseOn, string? Url, string[] Topics)
+{
+    /// <summary>A rule or proposed rule PolicyWatch first recorded in the digest's period.</summary>
+    public bool NewInPeriod { get; init; }
+    /// <summary>A correction: its effective date is the corrected rule's, not a deadline of its own.</summary>
+    public bool IsCorrection { get; init; }
+}
 
 /// <summary>An Entity List change as search returns it: the entity, what the rule did, and the rule (its article, and its <c>fr-doc:</c> id when known).</summary>
 public sealed record EntityListHit(string Entity, string? Country, string[] Aliases, string Action, long ArticleId, string? RuleTitle, string Url,
@@ -56,11 +62,18 @@ public sealed partial class Store
                 VALUES (@Id, 'fr-doc', @Title, @Agency, @Status, @Type, @Action, @Abstract, @Published, @Effective, @Comments, @Citation,
                         @HtmlUrl, @PdfUrl, @Rins, @Dockets, @Cfr, @CorrectionOf, now())
                 ON CONFLICT (id) DO UPDATE SET
-                    title = excluded.title, agency = excluded.agency, status = excluded.status, document_type = excluded.document_type,
-                    action = excluded.action, abstract = excluded.abstract, publication_date = excluded.publication_date,
-                    effective_on = excluded.effective_on, comments_close_on = excluded.comments_close_on, citation = excluded.citation,
-                    html_url = excluded.html_url, pdf_url = excluded.pdf_url, rins = excluded.rins, docket_ids = excluded.docket_ids,
-                    cfr_parts = excluded.cfr_parts, correction_of = excluded.correction_of, updated_at = now();
+                    -- a query asking for fewer fields never erases what an earlier answer gave
+                    title = coalesce(excluded.title, artefacts.title), agency = coalesce(excluded.agency, artefacts.agency),
+                    status = coalesce(excluded.status, artefacts.status), document_type = coalesce(excluded.document_type, artefacts.document_type),
+                    action = coalesce(excluded.action, artefacts.action), abstract = coalesce(excluded.abstract, artefacts.abstract),
+                    publication_date = coalesce(excluded.publication_date, artefacts.publication_date),
+                    effective_on = coalesce(excluded.effective_on, artefacts.effective_on), comments_close_on = coalesce(excluded.comments_close_on, artefacts.comments_close_on),
+                    citation = coalesce(excluded.citation, artefacts.citation), html_url = coalesce(excluded.html_url, artefacts.html_url),
+                    pdf_url = coalesce(excluded.pdf_url, artefacts.pdf_url),
+                    rins = CASE WHEN cardinality(excluded.rins) > 0 THEN excluded.rins ELSE artefacts.rins END,
+                    docket_ids = CASE WHEN cardinality(excluded.docket_ids) > 0 THEN excluded.docket_ids ELSE artefacts.docket_ids END,
+                    cfr_parts = CASE WHEN cardinality(excluded.cfr_parts) > 0 THEN excluded.cfr_parts ELSE artefacts.cfr_parts END,
+                    correction_of = coalesce(excluded.correction_of, artefacts.correction_of), updated_at = now();
                 INSERT INTO artefacts (id, kind) SELECT r, split_part(r, ':', 1) FROM unnest(@Related::text[]) AS r
                 ON CONFLICT (id) DO NOTHING;
                 """, new
@@ -108,39 +121,49 @@ public sealed partial class Store
             )
             """ + DocumentSelect + """
              WHERE document_type IS NOT NULL AND (id IN (SELECT id FROM family) OR correction_of IN (SELECT id FROM family))
-            ORDER BY publication_date LIMIT 500
+            ORDER BY publication_date DESC LIMIT 500
             """, new { id, key, cfr }, cancellationToken: ct));
         return ArtefactTimeline.Build(rows.Select(r => r.ToDocument()));
     }
 
     /// <summary>
-    /// Federal Register documents with a comment deadline or an effective date in [<paramref name="from"/>,
-    /// <paramref name="to"/>] (calendar days), or a rule or proposed rule published in [<paramref name="publishedFrom"/>,
-    /// <paramref name="publishedTo"/>], each with the topics of its own article and of the articles citing it (or its
-    /// RIN or docket). At most 200, soonest first.
+    /// Federal Register documents touching one of <paramref name="topics"/> (any topic when empty) through their own
+    /// stored page or an article citing them, their RIN or their docket: those with a comment deadline or an effective
+    /// date in [<paramref name="from"/>, <paramref name="to"/>] (calendar days), and rules or proposed rules PolicyWatch
+    /// first recorded in [<paramref name="seenFrom"/>, <paramref name="seenTo"/>) (a digest's period, so each new rule
+    /// comes in one digest). At most 200, soonest first.
     /// </summary>
-    public async Task<IReadOnlyList<DeadlineCandidate>> DeadlineCandidatesAsync(DateOnly from, DateOnly to, DateOnly publishedFrom, DateOnly publishedTo, CancellationToken ct = default)
+    public async Task<IReadOnlyList<DeadlineCandidate>> DeadlineCandidatesAsync(DateOnly from, DateOnly to, DateTimeOffset seenFrom, DateTimeOffset seenTo,
+        IReadOnlyCollection<string> topics, CancellationToken ct = default)
     {
         await using var conn = await db.OpenConnectionAsync(ct);
-        var rows = await conn.QueryAsync<(string Id, string? Title, string Type, string? Action, DateOnly? Published, DateOnly? Effective, DateOnly? Comments, string? Url, string[]? Topics)>(
+        var rows = await conn.QueryAsync<(string Id, string? Title, string Type, string? Action, DateOnly? Published, DateOnly? Effective, DateOnly? Comments,
+            string? Url, string[]? Topics, bool New, bool Correction)>(
             new CommandDefinition("""
+            WITH due AS (
+                SELECT d.*, d.first_seen >= @seenFrom AND d.first_seen < @seenTo AND d.document_type IN ('Rule', 'Proposed Rule') AS is_new,
+                       array(SELECT DISTINCT t.topic FROM article_topics t
+                             WHERE t.article_id IN (SELECT u.article_id FROM article_urls u WHERE u.url = d.html_url
+                                                    UNION SELECT x.article_id FROM article_artefacts x
+                                                    WHERE x.artefact_id = d.id OR x.artefact_id = ANY(d.rins || d.docket_ids))) AS topics
+                FROM artefacts d
+                WHERE d.document_type IS NOT NULL
+                  AND (d.comments_close_on BETWEEN @from AND @to OR d.effective_on BETWEEN @from AND @to
+                       OR d.document_type IN ('Rule', 'Proposed Rule') AND d.first_seen >= @seenFrom AND d.first_seen < @seenTo)
+            )
             SELECT d.id, d.title, d.document_type, d.action, d.publication_date, d.effective_on, d.comments_close_on,
-                   coalesce(a.canonical_url, d.html_url),
-                   array(SELECT DISTINCT t.topic FROM article_topics t
-                         WHERE t.article_id IN (SELECT u.article_id FROM article_urls u WHERE u.url = d.html_url
-                                                UNION SELECT x.article_id FROM article_artefacts x
-                                                WHERE x.artefact_id = d.id OR x.artefact_id = ANY(d.rins || d.docket_ids)))
-            FROM artefacts d
+                   coalesce(a.canonical_url, d.html_url), d.topics, d.is_new,
+                   d.correction_of IS NOT NULL OR d.document_type = 'Correction' OR coalesce(d.action, '') ILIKE '%correction%'
+            FROM due d
             LEFT JOIN article_urls u ON u.url = d.html_url
             LEFT JOIN articles a ON a.id = u.article_id
-            WHERE d.document_type IS NOT NULL
-              AND (d.comments_close_on BETWEEN @from AND @to OR d.effective_on BETWEEN @from AND @to
-                   OR d.document_type IN ('Rule', 'Proposed Rule') AND d.publication_date BETWEEN @publishedFrom AND @publishedTo)
+            WHERE CASE WHEN cardinality(@topics::text[]) = 0 THEN cardinality(d.topics) > 0 ELSE d.topics && @topics::text[] END
             ORDER BY least(d.comments_close_on, d.effective_on, d.publication_date), d.id
             LIMIT 200
-            """, new { from = ToDate(from), to = ToDate(to), publishedFrom = ToDate(publishedFrom), publishedTo = ToDate(publishedTo) }, cancellationToken: ct));
-        return rows.Select(r => new DeadlineCandidate(r.Id, r.Title, r.Type, r.Action, r.Published, r.Effective, r.Comments, r.Url, r.Topics ?? []))
-            .ToList();
+            """, new { from = ToDate(from), to = ToDate(to), seenFrom = seenFrom.UtcDateTime, seenTo = seenTo.UtcDateTime, topics = topics.ToArray() },
+            cancellationToken: ct));
+        return rows.Select(r => new DeadlineCandidate(r.Id, r.Title, r.Type, r.Action, r.Published, r.Effective, r.Comments, r.Url, r.Topics ?? [])
+            { NewInPeriod = r.New, IsCorrection = r.Correction }).ToList();
     }
 
     /// <summary>

@@ -140,12 +140,24 @@ public sealed class ArtefactRecordTests(PostgresFixture pg) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, (await GetAsync("/api/entity-list?q=x")).Status);
         Assert.Equal(0, (await GetAsync("/api/entity-list?q=%25_")).Json.GetProperty("changes").GetArrayLength());
 
-        // the digest's deadlines: the final rule takes effect within 14 days of 2026-10-05
+        // the digest's deadlines: the final rule takes effect within 14 days of 2026-10-05, for a subscriber of its topic
         var store = services.GetRequiredService<PolicyWatch.Storage.Store>();
-        var candidates = await store.DeadlineCandidatesAsync(new DateOnly(2026, 10, 5), new DateOnly(2026, 10, 19), new DateOnly(2026, 10, 4), new DateOnly(2026, 10, 5));
-        var effective = Assert.Single(candidates);
+        var ruleArticle = document.GetProperty("articleId").GetInt64();
+        await using (var conn = new NpgsqlConnection(_app.ConnectionString))
+            await conn.ExecuteAsync("DELETE FROM article_topics WHERE article_id = @ruleArticle; INSERT INTO article_topics (article_id, topic, score, model_version) VALUES (@ruleArticle, 'export-controls', 0.9, 'analyst')",
+                new { ruleArticle });
+        var longAgo = new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        var effective = Assert.Single(await store.DeadlineCandidatesAsync(new DateOnly(2026, 10, 5), new DateOnly(2026, 10, 19), longAgo, longAgo.AddDays(1), ["export-controls"]));
         Assert.Equal("fr-doc:2026-20002", effective.Id);
+        Assert.False(effective.NewInPeriod);
         Assert.StartsWith(fr.BaseUrl.AbsoluteUri, effective.Url);
+        Assert.Empty(await store.DeadlineCandidatesAsync(new DateOnly(2026, 10, 5), new DateOnly(2026, 10, 19), longAgo, longAgo.AddDays(1), ["pax-silica"]));
+        // recorded in this digest's period: a new rule, once
+        var now = DateTimeOffset.UtcNow;
+        var fresh = await store.DeadlineCandidatesAsync(new DateOnly(2030, 1, 1), new DateOnly(2030, 1, 2), now.AddHours(-1), now.AddHours(1), ["export-controls"]);
+        Assert.True(Assert.Single(fresh, c => c.Id == "fr-doc:2026-20002").NewInPeriod);
+        Assert.DoesNotContain(await store.DeadlineCandidatesAsync(new DateOnly(2030, 1, 1), new DateOnly(2030, 1, 2), now.AddHours(1), now.AddHours(2), ["export-controls"]),
+            c => c.Id == "fr-doc:2026-20002");
 
         var env = new Dictionary<string, string?> { ["ConnectionStrings__PolicyWatch"] = _app.ConnectionString };
         var (exit, output) = await PolicyWatchProcess.RunAsync(["artefact", "fr-doc:2026-20002"], env);

@@ -45,13 +45,21 @@ public sealed class FederalRegisterRecordsTests
     }
 
     [Fact]
-    public void Timeline_ALaterRule_IsAnAmendment_AndAnInterimFinalRuleIsNamed()
+    public void Timeline_InterimFinal_ThenFinal_ThenAnAmendingRule()
     {
         FederalRegisterDocument Rule(string number, string date, string action) =>
             new(number, "Rule", "t", action, null, [], DateOnly.Parse(date), null, null, null, null, null, ["rin:0694-AA00"], [], [], null);
-        var events = ArtefactTimeline.Build([Rule("2026-00300", "2026-06-01", "Final rule."), Rule("2026-00100", "2026-01-10", "Interim final rule; request for comments.")]);
-        Assert.Equal(["interim-final", "amendment"], events.Select(e => e.Kind));
+        var events = ArtefactTimeline.Build([Rule("2026-00300", "2026-06-01", "Final rule."), Rule("2026-00100", "2026-01-10", "Interim final rule; request for comments."),
+            Rule("2026-00900", "2026-11-02", "Final rule.")]);
+        Assert.Equal(["interim-final", "final", "amendment"], events.Select(e => e.Kind));
     }
+
+    [Theory]
+    [InlineData("BIS-2026-0042", "docket:BIS-2026-0042")]
+    [InlineData("Docket No. 240905-0231", "docket:240905-0231")]
+    [InlineData("Docket No. dot-ost-2024-0090", "docket:DOT-OST-2024-0090")]
+    [InlineData("see the preamble", null)]
+    public void Dockets_AreReadAsTheirIdentifier(string raw, string? expected) => Assert.Equal(expected, FederalRegisterDocument.Docket(raw));
 
     private const string Amendment = """
         PART 744—CONTROL POLICY
@@ -93,6 +101,18 @@ public sealed class FederalRegisterRecordsTests
         Assert.Equal(["Pardis Trading Co. Ltd.", "Example Pardis Ltd."], change.Aliases);
     }
 
+    [Fact]
+    public void EntityList_InstructionsEndWhereTheNextOneBegins()
+    {
+        var text = """
+            2. Supplement No. 4 to part 744 is amended under RUSSIA by removing the entry for "Oktava Components LLC".
+            3. Supplement No. 7 to part 744 is amended by adding under CHINA, in alphabetical order, an entry for "Example Military Unit 61398".
+            4. Section 744.21 is amended by adding the words "or reexport" after the word "export".
+            """;
+        var change = Assert.Single(EntityListChanges.Parse(text));
+        Assert.Equal(("remove", "Oktava Components LLC", "RUSSIA"), (change.Action, change.Entity, change.Country));
+    }
+
     [Theory]
     [InlineData("The Entity List now has more than 900 Chinese entries; analysts expect additions under China soon, including \"Some Firm\".")]
     [InlineData("Supplement No. 4 to part 744 is amended by adding under China, in alphabetical order, eleven entities. The additions read as follows:")]
@@ -101,7 +121,8 @@ public sealed class FederalRegisterRecordsTests
 
     private static DeadlineCandidate Candidate(string id, string type, string? published, string? effective, string? comments, params string[] topics) =>
         new(id, "Rule " + id, type, null, published is null ? null : DateOnly.Parse(published), effective is null ? null : DateOnly.Parse(effective),
-            comments is null ? null : DateOnly.Parse(comments), "https://example.org/" + id, topics);
+            comments is null ? null : DateOnly.Parse(comments), "https://example.org/" + id, topics)
+        { NewInPeriod = published is not null && DateOnly.Parse(published) >= new DateOnly(2026, 10, 5) && type is "Rule" or "Proposed Rule" };
 
     [Fact]
     public void Deadlines_NextFourteenDays_ForTheSubscribersTopics_ThenNewRules()
@@ -115,11 +136,14 @@ public sealed class FederalRegisterRecordsTests
             Candidate("fr-doc:d", "Rule", "2026-09-20", "2026-10-07", null, "defense-ai"),            // another topic
             Candidate("fr-doc:e", "Notice", "2026-10-04", "2026-10-06", null),                         // touches no topic
         };
-        var lines = DigestBuilder.Deadlines(candidates, ["export-controls"], day, new DateOnly(2026, 10, 4));
+        var lines = DigestBuilder.Deadlines(candidates, ["export-controls"], day);
         Assert.Equal([("fr-doc:b", "comments-close"), ("fr-doc:a", "effective"), ("fr-doc:b", "published")], lines.Select(l => (l.ArtefactId, l.Kind)));
-        var all = DigestBuilder.Deadlines(candidates, [], day, new DateOnly(2026, 10, 4));
+        var all = DigestBuilder.Deadlines(candidates, [], day);
         Assert.Contains(all, l => l.ArtefactId == "fr-doc:d");
         Assert.DoesNotContain(all, l => l.ArtefactId is "fr-doc:c" or "fr-doc:e");
+        // a correction's effective date is its rule's
+        var correction = Candidate("fr-doc:f", "Rule", "2026-09-29", "2026-10-08", null, "export-controls") with { IsCorrection = true };
+        Assert.Empty(DigestBuilder.Deadlines([correction], ["export-controls"], day));
     }
 
     [Fact]
