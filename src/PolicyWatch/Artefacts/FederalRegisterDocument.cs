@@ -48,7 +48,8 @@ public sealed partial record FederalRegisterDocument(
     /// </summary>
     internal static string? Docket(string raw)
     {
-        var id = DocketLabel().Replace(raw.Trim(), "").Trim().TrimEnd('.', ';', ',');
+        // the printed register writes "Docket No. 220818–0172" with an en dash
+        var id = DocketLabel().Replace(raw.Trim(), "").Trim().TrimEnd('.', ';', ',').Replace('–', '-').Replace('—', '-');
         return DocketShape().IsMatch(id) ? "docket:" + id.ToUpperInvariant() : null;
     }
 

@@ -58,6 +58,8 @@ public sealed class FederalRegisterRecordsTests
     [InlineData("BIS-2026-0042", "docket:BIS-2026-0042")]
     [InlineData("Docket No. 240905-0231", "docket:240905-0231")]
     [InlineData("Docket No. dot-ost-2024-0090", "docket:DOT-OST-2024-0090")]
+    [InlineData("[Docket No. 220818–0172]", null)]
+    [InlineData("Docket No. 220818–0172", "docket:220818-0172")]
     [InlineData("see the preamble", null)]
     public void Dockets_AreReadAsTheirIdentifier(string raw, string? expected) => Assert.Equal(expected, FederalRegisterDocument.Docket(raw));
 
