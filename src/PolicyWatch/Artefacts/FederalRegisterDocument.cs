@@ -60,8 +60,12 @@ public sealed partial record FederalRegisterDocument(
     private static partial Regex DocketShape();
 
     /// <summary>A correction: the API's Correction type, a <c>correction_of</c> link, or an action that says so.</summary>
-    public bool IsCorrection => Type.Equals("Correction", StringComparison.OrdinalIgnoreCase) || CorrectionOf is not null
-                                || Action?.Contains("correction", StringComparison.OrdinalIgnoreCase) == true;
+    public bool IsCorrection => Corrects(Type, Action, CorrectionOf);
+
+    /// <summary>The correction test on a document's stored fields: its type, its action, and what it corrects.</summary>
+    public static bool Corrects(string? type, string? action, string? correctionOf) =>
+        string.Equals(type, "Correction", StringComparison.OrdinalIgnoreCase) || correctionOf is not null
+        || action?.Contains("correction", StringComparison.OrdinalIgnoreCase) == true;
 
     private static string? Str(JsonElement e, string name) =>
         e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String && !string.IsNullOrWhiteSpace(v.GetString()) ? v.GetString()!.Trim() : null;

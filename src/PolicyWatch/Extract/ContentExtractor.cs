@@ -31,9 +31,8 @@ internal static partial class ContentExtractor
         var body = doc.Body;
         if (body is null) return ("", "none");
         // the standfirst often sits in the article's header, outside the body container: read it before cleaning
-        var lead = Lead(body, relaxed: true);
         // found only by the relaxed rules (a header wrapper, a long standfirst): kept only when it is no large part of the body
-        var leadRelaxed = lead is not null && lead != Lead(body, relaxed: false);
+        var (lead, leadRelaxed) = Lead(body);
         Clean(body);
         var stats = new TextStats(body);
 
@@ -80,11 +79,12 @@ internal static partial class ContentExtractor
 
     /// <summary>
     /// The article's standfirst (lead, intro, teaser, chapô, bajada…): the first such block after the headline, of
-    /// sentence length and few links, outside navigation and figures; null when the page has none. Relaxed: the
-    /// wrappers of the article's own head ("entry-header", "article-header--wide", one holding the headline) and a
-    /// page-wide layout class on &lt;body&gt; do not disqualify it, and it may run to 1,200 characters.
+    /// sentence length and few links, outside navigation and figures; null when the page has none. Read by relaxed
+    /// rules: the wrappers of the article's own head ("entry-header", "article-header--wide", one holding the headline)
+    /// and a page-wide layout class on &lt;body&gt; do not disqualify it, and it may run to 1,200 characters.
+    /// <c>Relaxed</c> says the strict rules would not have taken it (they accept a subset of what the relaxed ones do).
     /// </summary>
-    private static string? Lead(IElement body, bool relaxed)
+    private static (string? Text, bool Relaxed) Lead(IElement body)
     {
         var h1 = body.QuerySelector("h1");
         foreach (var e in body.QuerySelectorAll("p, div, span, section, h2"))
@@ -92,23 +92,28 @@ internal static partial class ContentExtractor
             var hints = ClassAndId(e);
             if ((hints.Length == 0 || !LeadClass().IsMatch(hints)) && e.GetAttribute("itemprop") != "description") continue;
             if (h1 is not null && !h1.CompareDocumentPosition(e).HasFlag(DocumentPositions.Following)) continue;
-            if (OutsideArticle(e, relaxed)) continue;
-            var boilerplate = false;
-            for (var x = e; x is not null && x.LocalName != "body" && !boilerplate; x = x.ParentElement)
-            {
-                if (ClassAndId(x) is not { Length: > 0 } h) continue;
-                var negative = IsNegative(h);
-                if (relaxed && negative) negative = !(h1 is not null && x.Contains(h1)) && IsNegativeLead(h);
-                boilerplate = negative || h.Contains("author", StringComparison.OrdinalIgnoreCase);
-            }
-            if (boilerplate) continue;
-            var text = Text.Collapse(e.TextContent);
-            if (text.Length < 60 || text.Length > (relaxed ? 1200 : 800) || text.Contains('©') || PromoText().IsMatch(text)) continue;
-            var links = e.QuerySelectorAll("a").Sum(a => a.TextContent.Length);
-            if (links > text.Length * 0.3) continue;
-            return text;
+            if (LeadText(e, h1, relaxed: true) is { } text) return (text, LeadText(e, h1, relaxed: false) is null);
         }
-        return null;
+        return (null, false);
+    }
+
+    /// <summary>The text of a standfirst candidate, or null when the rules (strict or relaxed) refuse it.</summary>
+    private static string? LeadText(IElement e, IElement? h1, bool relaxed)
+    {
+        if (OutsideArticle(e, relaxed)) return null;
+        var boilerplate = false;
+        for (var x = e; x is not null && x.LocalName != "body" && !boilerplate; x = x.ParentElement)
+        {
+            if (ClassAndId(x) is not { Length: > 0 } h) continue;
+            var negative = IsNegative(h);
+            if (relaxed && negative) negative = !(h1 is not null && x.Contains(h1)) && IsNegativeLead(h);
+            boilerplate = negative || h.Contains("author", StringComparison.OrdinalIgnoreCase);
+        }
+        if (boilerplate) return null;
+        var text = Text.Collapse(e.TextContent);
+        if (text.Length < 60 || text.Length > (relaxed ? 1200 : 800) || text.Contains('©') || PromoText().IsMatch(text)) return null;
+        var links = e.QuerySelectorAll("a").Sum(a => a.TextContent.Length);
+        return links > text.Length * 0.3 ? null : text;
     }
 
     // in navigation, a figure, a list item, comments or a related list; a layout class on <body> or <html> is no such list
@@ -170,8 +175,7 @@ internal static partial class ContentExtractor
         }
         foreach (var e in Descendants(root))
         {
-            if (Drop.Contains(e.LocalName) || e.HasAttribute("hidden") || e.GetAttribute("aria-hidden") == "true"
-                || IsHiddenByStyle(e) || e.GetAttribute("role") is "navigation" or "banner" or "complementary" or "contentinfo" or "dialog" or "search" or "menu"
+            if (Drop.Contains(e.LocalName) || IsHidden(e) || e.GetAttribute("role") is "navigation" or "banner" or "complementary" or "contentinfo" or "dialog" or "search" or "menu"
                 || IsIconGlyph(e))
                 remove.Add(e);
         }
@@ -236,11 +240,9 @@ internal static partial class ContentExtractor
         return false;
     }
 
-    private static bool IsHiddenByStyle(IElement e)
-    {
-        var style = e.GetAttribute("style");
-        return style is not null && HiddenStyle().IsMatch(style);
-    }
+    /// <summary>Hidden from readers: the <c>hidden</c> attribute, <c>aria-hidden="true"</c>, or an inline display:none / visibility:hidden.</summary>
+    internal static bool IsHidden(IElement e) =>
+        e.HasAttribute("hidden") || e.GetAttribute("aria-hidden") == "true" || e.GetAttribute("style") is { } style && HiddenStyle().IsMatch(style);
 
     /// <summary>Icon-font ligatures (material icons etc.) render as words like "check_circle" in text.</summary>
     private static bool IsIconGlyph(IElement e)

@@ -175,10 +175,7 @@ internal static partial class MetadataReader
     }
 
     // screen-reader-only or hidden headings are not what a reader sees as the headline
-    private static bool Hidden(IElement h) =>
-        h.GetAttribute("aria-hidden") == "true" || h.HasAttribute("hidden")
-        || (h.GetAttribute("style") ?? "").Replace(" ", "").Contains("display:none", StringComparison.OrdinalIgnoreCase)
-        || HiddenClass().IsMatch(ContentExtractor.ClassAndId(h));
+    private static bool Hidden(IElement h) => ContentExtractor.IsHidden(h) || HiddenClass().IsMatch(ContentExtractor.ClassAndId(h));
 
     /// <summary>The h1's text without kicker, overline and screen-reader parts, as a reader sees the headline.</summary>
     internal static string HeadlineText(IElement h1)
@@ -355,11 +352,13 @@ internal static partial class MetadataReader
     /// <summary>Names of the site itself, which are never an author when a person could be.</summary>
     private sealed class SiteNames(string? siteName, Uri url)
     {
-        private readonly string[] _names = new[] { siteName, url.Host.Split('.').Reverse().Skip(1).FirstOrDefault() }
+        // the site's name and its host's registrable label ("example" of news.example.org)
+        private static string?[] Candidates(string? siteName, Uri url) => [siteName, url.Host.Split('.').Reverse().Skip(1).FirstOrDefault()];
+
+        private readonly string[] _names = Candidates(siteName, url)
             .Where(n => !string.IsNullOrWhiteSpace(n) && n!.Length >= 3).Select(n => n!.ToLowerInvariant()).ToArray();
 
-        private readonly string[] _squashed = new[] { siteName, url.Host.Split('.').Reverse().Skip(1).FirstOrDefault() }
-            .Select(n => Squashed(n ?? "")).Where(n => n.Length >= 3).ToArray();
+        private readonly string[] _squashed = Candidates(siteName, url).Select(n => Squashed(n ?? "")).Where(n => n.Length >= 3).ToArray();
 
         public List<string> Filter(IEnumerable<string> names) =>
             Distinct(names.Where(n => !_names.Any(s => n.ToLowerInvariant() == s || n.Length > 6 && n.ToLowerInvariant().Contains(s) && !n.Contains(' '))
@@ -830,7 +829,7 @@ internal static partial class MetadataReader
     private static partial Regex Username();
 
     // particles of names, and the function words of organisations' names ("Office of …", "Verband für …", "e. V.")
-    [GeneratedRegex(@"^(von|van|vom|zu|zur|zum|de|la|le|les|du|der|den|des|da|das|dos|del|di|y|e|bin|ibn|al|el|ter|ten|und|and|et|&|of|for|the|on|in|at|für|fuer|für|im|am|an|auf|e\.|v\.|d'\p{L}+|l'\p{L}+)$")]
+    [GeneratedRegex(@"^(von|van|vom|zu|zur|zum|de|la|le|les|du|der|den|des|da|das|dos|del|di|y|e|bin|ibn|al|el|ter|ten|und|and|et|&|of|for|the|on|in|at|für|fuer|im|am|an|auf|e\.|v\.|d'\p{L}+|l'\p{L}+)$")]
     private static partial Regex NameParticle();
 
     // a byline's label standing alone in its node

@@ -138,7 +138,7 @@ public sealed partial class Store
     {
         await using var conn = await db.OpenConnectionAsync(ct);
         var rows = await conn.QueryAsync<(string Id, string? Title, string Type, string? Action, DateOnly? Published, DateOnly? Effective, DateOnly? Comments,
-            string? Url, string[]? Topics, bool New, bool Correction)>(
+            string? Url, string[]? Topics, bool New, string? CorrectionOf)>(
             new CommandDefinition("""
             WITH due AS (
                 SELECT d.*, d.first_seen >= @seenFrom AND d.first_seen < @seenTo AND d.document_type IN ('Rule', 'Proposed Rule') AS is_new,
@@ -152,8 +152,7 @@ public sealed partial class Store
                        OR d.document_type IN ('Rule', 'Proposed Rule') AND d.first_seen >= @seenFrom AND d.first_seen < @seenTo)
             )
             SELECT d.id, d.title, d.document_type, d.action, d.publication_date, d.effective_on, d.comments_close_on,
-                   coalesce(a.canonical_url, d.html_url), d.topics, d.is_new,
-                   d.correction_of IS NOT NULL OR d.document_type = 'Correction' OR coalesce(d.action, '') ILIKE '%correction%'
+                   coalesce(a.canonical_url, d.html_url), d.topics, d.is_new, d.correction_of
             FROM due d
             LEFT JOIN article_urls u ON u.url = d.html_url
             LEFT JOIN articles a ON a.id = u.article_id
@@ -163,7 +162,7 @@ public sealed partial class Store
             """, new { from = ToDate(from), to = ToDate(to), seenFrom = seenFrom.UtcDateTime, seenTo = seenTo.UtcDateTime, topics = topics.ToArray() },
             cancellationToken: ct));
         return rows.Select(r => new DeadlineCandidate(r.Id, r.Title, r.Type, r.Action, r.Published, r.Effective, r.Comments, r.Url, r.Topics ?? [])
-            { NewInPeriod = r.New, IsCorrection = r.Correction }).ToList();
+            { NewInPeriod = r.New, IsCorrection = FederalRegisterDocument.Corrects(r.Type, r.Action, r.CorrectionOf) }).ToList();
     }
 
     /// <summary>
