@@ -24,6 +24,7 @@ public static class ClassifyCommands
         var noComposites = new Option<bool>("--no-composites") { Description = "Do not also train on composite articles (two examples' bodies, both label sets; the shipped taxonomy does; --out models do not unless --composites)" };
         var composites = new Option<bool>("--composites") { Description = "Also train on composite articles of two examples with different topics (the default for the shipped taxonomy)" };
         var dev = new Option<string?>("--dev") { Description = "Labelled JSON Lines of real articles (models/devset/check.py --join) to report the new model's real-text figures on" };
+        var seed = new Option<int>("--seed") { Description = "Seed for fold assignment and composite partners (default 1, the shipped model's)", DefaultValueFactory = _ => 1 };
         var minThreshold = new Option<float?>("--min-threshold") { Description = "Lowest whole-article threshold per label (default 0.6 for the shipped taxonomy, none with --out)" };
         var command = new Command("train", "Train one classifier per label found in the data; print cross-validated precision, recall and F1");
         command.Options.Add(data);
@@ -37,6 +38,7 @@ public static class ClassifyCommands
         command.Options.Add(noComposites);
         command.Options.Add(composites);
         command.Options.Add(minThreshold);
+        command.Options.Add(seed);
         command.Options.Add(dev);
         command.SetAction(async (parse, ct) =>
         {
@@ -57,7 +59,7 @@ public static class ClassifyCommands
             if (docs.Count == 0) throw new ConfigurationException("no training examples");
             var result = TopicTrainer.Train(docs, new TrainOptions
             {
-                Trainer = parse.GetValue(trainer)!, Folds = parse.GetValue(folds), L2 = parse.GetValue(l2) ?? new TrainOptions().L2, BodyOnlyCopies = !parse.GetValue(noCopies) && (parse.GetValue(copies) || parse.GetValue(output) is null),
+                Trainer = parse.GetValue(trainer)!, Folds = parse.GetValue(folds), Seed = parse.GetValue(seed), L2 = parse.GetValue(l2) ?? new TrainOptions().L2, BodyOnlyCopies = !parse.GetValue(noCopies) && (parse.GetValue(copies) || parse.GetValue(output) is null),
                 CompositeCopies = !parse.GetValue(noComposites) && (parse.GetValue(composites) || parse.GetValue(output) is null),
                 MinThreshold = parse.GetValue(minThreshold) ?? (parse.GetValue(output) is null ? TrainOptions.Shipped().MinThreshold : 0f),
                 PassageThreshold = parse.GetValue(output) is null ? TrainOptions.Shipped().PassageThreshold : new TrainOptions().PassageThreshold,

@@ -17,6 +17,7 @@ public sealed record TrainOptions
     /// <summary>L2 regularisation (SDCA's l2Regularization, the SVM's lambda).</summary>
     public float L2 { get; init; } = 1e-3f;
     public int Iterations { get; init; } = 30;
+    /// <summary>Seeds the fold assignment and the choice of composite partners; the shipped model uses 1.</summary>
     public int Seed { get; init; } = 1;
     public int Parallelism { get; init; } = Environment.ProcessorCount;
     /// <summary>Labels with fewer positive examples are not trained (nothing can be learned or measured).</summary>
