@@ -91,8 +91,8 @@ public static partial class ClassifyBenchmark
             sb.AppendLine($"The {dev.Count} real articles of `models/devset/` (excerpts of published pages, labelled by `../shared/TOPICS.md`; texts");
             sb.AppendLine("regenerated outside the repository, see its README), tagged by the model trained above, judged whole only and as shipped");
             var shipped = TrainOptions.Shipped(trainer);
-            sb.AppendLine($"(whole article or one substantial passage). The floor of {shipped.MinThreshold:0.0#} and the passage threshold of {shipped.PassageThreshold:0.0#} were chosen on this set, so");
-            sb.AppendLine("these figures are optimistic by that much; the labels and texts were never used for training.");
+            sb.AppendLine($"(whole article or one substantial passage). The floor of {shipped.MinThreshold:0.0#}, the passage threshold of {shipped.PassageThreshold:0.0#} and which of our written batches to keep");
+            sb.AppendLine("(`models/training/README.md`) were chosen on this set, so these figures are optimistic by that much; its labels and texts were never used for training.");
             sb.AppendLine();
             sb.AppendLine("| topic | articles | P (whole) | R (whole) | F1 (whole) | P | R | F1 |");
             sb.AppendLine("|---|---|---|---|---|---|---|---|");
