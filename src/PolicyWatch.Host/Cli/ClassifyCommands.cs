@@ -68,12 +68,15 @@ public static class ClassifyCommands
             await o.WriteLineAsync($"cross-validated ({parse.GetValue(folds)} folds), {docs.Count} examples, trainer {result.Model.Trainer}:");
             await o.WriteLineAsync(result.CrossValidated.ToTable());
 
+            EvaluationReport? devReport = null;
+            var devCount = 0;
             if (parse.GetValue(dev) is { } devFile)
             {
                 // the figures that matter: real articles the model never saw, judged whole and by passages as in production
                 var devDocs = LabeledDocument.ReadJsonLines(devFile);
                 var devLabels = result.Model.Labels.Select(l => l.Label).Union(devDocs.SelectMany(d => d.Labels)).Order(StringComparer.Ordinal).ToList();
-                var devReport = EvaluationReport.Compute(devLabels, devDocs.Select(d => (IReadOnlyCollection<string>)d.Labels.ToHashSet()).ToList(),
+                devCount = devDocs.Count;
+                devReport = EvaluationReport.Compute(devLabels, devDocs.Select(d => (IReadOnlyCollection<string>)d.Labels.ToHashSet()).ToList(),
                     devDocs.Select(d => (IReadOnlyCollection<string>)Decide(result.Model.Predict(d.Title ?? "", d.Text ?? ""), false).ToHashSet()).ToList());
                 await o.WriteLineAsync($"real-article development set ({devDocs.Count} articles, {devFile}):");
                 await o.WriteLineAsync(devReport.ToTable());
@@ -87,8 +90,8 @@ public static class ClassifyCommands
             {
                 var taxonomy = Taxonomy.Load(Path.Combine(ModelsRoot(), "topics.json"));
                 result.Model.Save(taxonomy.ModelDir);
-                taxonomy.Record(result.Model, result.CrossValidated);
-                await o.WriteLineAsync($"model {result.Model.Version} written to {taxonomy.ModelDir}; thresholds and metrics in topics.json");
+                taxonomy.Record(result.Model, result.CrossValidated, devReport, devCount);
+                await o.WriteLineAsync($"model {result.Model.Version} written to {taxonomy.ModelDir}; thresholds and metrics{(devReport is null ? "" : ", real-article figures")} in topics.json");
             }
             return 0;
         });

@@ -43,21 +43,36 @@ public sealed class Taxonomy
         return new Taxonomy(Path.GetFullPath(path), json, topics);
     }
 
-    /// <summary>Writes the trained model's thresholds and cross-validated metrics back into the file.</summary>
-    public void Record(TopicModel model, EvaluationReport cv)
+    /// <summary>
+    /// Writes the trained model's thresholds and cross-validated metrics back into the file, and its figures on real
+    /// articles when <paramref name="dev"/> is given (<c>train --dev</c>: per topic under <c>"dev"</c>, micro figures and
+    /// the article count at the top level). Without <paramref name="dev"/>, real-article figures of an earlier model
+    /// are removed rather than left to describe this one. Throws <see cref="IOException"/> when the file cannot be written.
+    /// </summary>
+    public void Record(TopicModel model, EvaluationReport cv, EvaluationReport? dev = null, int devArticles = 0)
     {
+        static JsonObject Scores(LabelScore score) => new()
+        {
+            ["positives"] = score.Positives, ["precision"] = Math.Round(score.Precision, 3),
+            ["recall"] = Math.Round(score.Recall, 3), ["f1"] = Math.Round(score.F1, 3),
+        };
         foreach (var node in _json["topics"]!.AsArray())
         {
             var slug = node!["slug"]!.GetValue<string>();
             var label = model.Labels.FirstOrDefault(l => l.Label == slug);
-            var score = cv.Labels.FirstOrDefault(l => l.Label == slug);
             if (label is not null) node["threshold"] = MathF.Round(label.Threshold, 4);
-            if (score is not null)
-                node["cv"] = new JsonObject
-                {
-                    ["positives"] = score.Positives, ["precision"] = Math.Round(score.Precision, 3),
-                    ["recall"] = Math.Round(score.Recall, 3), ["f1"] = Math.Round(score.F1, 3),
-                };
+            if (cv.Labels.FirstOrDefault(l => l.Label == slug) is { } score) node["cv"] = Scores(score);
+            if (dev?.Labels.FirstOrDefault(l => l.Label == slug) is { } real) node["dev"] = Scores(real);
+            else node.AsObject().Remove("dev");
+        }
+        if (dev is null)
+            foreach (var key in new[] { "devArticles", "devMicroPrecision", "devMicroRecall", "devMicroF1" }) _json.Remove(key);
+        else
+        {
+            _json["devArticles"] = devArticles;
+            _json["devMicroPrecision"] = Math.Round(dev.MicroPrecision, 3);
+            _json["devMicroRecall"] = Math.Round(dev.MicroRecall, 3);
+            _json["devMicroF1"] = Math.Round(dev.MicroF1, 3);
         }
         _json["modelVersion"] = model.Version;
         _json["trainer"] = model.Trainer;

@@ -110,4 +110,29 @@ public sealed class TopicTrainerTests
         Assert.Equal(2.0 / 4, report.MicroPrecision, 6);
         Assert.Equal(2.0 / 4, report.MicroRecall, 6);
     }
+
+    [Fact]
+    public void TaxonomyRecord_KeepsRealArticleFigures_OnlyForTheModelTheyDescribe()
+    {
+        var dir = TempDirs.Create("taxonomy");
+        var path = Path.Combine(dir, "topics.json");
+        File.WriteAllText(path, """{"topics":[{"slug":"fruit","name":"Fruit"},{"slug":"boats","name":"Boats"}]}""");
+        var result = Trained.Value;
+        var dev = EvaluationReport.Compute(["boats", "fruit"], [["fruit"], ["boats"], []], [["fruit"], [], ["boats"]]);
+
+        Taxonomy.Load(path).Record(result.Model, result.CrossValidated, dev, 3);
+        var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path))!;
+        Assert.Equal(3, json["devArticles"]!.GetValue<int>());
+        Assert.Equal(0.5, json["devMicroF1"]!.GetValue<double>(), 3);
+        var fruit = json["topics"]!.AsArray().Single(t => t!["slug"]!.GetValue<string>() == "fruit")!;
+        Assert.Equal(1.0, fruit["dev"]!["f1"]!.GetValue<double>(), 3);
+        Assert.NotNull(fruit["cv"]);
+
+        // a retrain without the development set must not leave the old model's real-article figures behind
+        Taxonomy.Load(path).Record(result.Model, result.CrossValidated);
+        json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path))!;
+        Assert.Null(json["devMicroF1"]);
+        Assert.All(json["topics"]!.AsArray(), t => Assert.Null(t!["dev"]));
+        Assert.NotNull(json["cvMicroF1"]);
+    }
 }
