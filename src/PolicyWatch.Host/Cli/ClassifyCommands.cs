@@ -24,8 +24,10 @@ public static class ClassifyCommands
         var noComposites = new Option<bool>("--no-composites") { Description = "Do not also train on composite articles (two examples' bodies, both label sets; the shipped taxonomy does; --out models do not unless --composites)" };
         var composites = new Option<bool>("--composites") { Description = "Also train on composite articles of two examples with different topics (the default for the shipped taxonomy)" };
         var dev = new Option<string?>("--dev") { Description = "Labelled JSON Lines of real articles (models/devset/check.py --join) to report the new model's real-text figures on" };
+        var charGrams = new Option<int?>("--char-grams") { Description = "Length of the character n-grams, 3 to 6 (default 5 for the shipped taxonomy, 4 with --out)" };
+        charGrams.Validators.Add(r => { if (r.GetValueOrDefault<int?>() is < 3 or > 6) r.AddError("--char-grams must be between 3 and 6"); });
         var seed = new Option<int>("--seed") { Description = "Seed for fold assignment and composite partners (default 1, the shipped model's)", DefaultValueFactory = _ => 1 };
-        var minThreshold = new Option<float?>("--min-threshold") { Description = "Lowest whole-article threshold per label (default 0.6 for the shipped taxonomy, none with --out)" };
+        var minThreshold = new Option<float?>("--min-threshold") { Description = "Lowest whole-article threshold per label (default 0.7 for the shipped taxonomy, none with --out)" };
         var command = new Command("train", "Train one classifier per label found in the data; print cross-validated precision, recall and F1");
         command.Options.Add(data);
         command.Options.Add(output);
@@ -39,6 +41,7 @@ public static class ClassifyCommands
         command.Options.Add(composites);
         command.Options.Add(minThreshold);
         command.Options.Add(seed);
+        command.Options.Add(charGrams);
         command.Options.Add(dev);
         command.SetAction(async (parse, ct) =>
         {
@@ -63,6 +66,7 @@ public static class ClassifyCommands
                 CompositeCopies = !parse.GetValue(noComposites) && (parse.GetValue(composites) || parse.GetValue(output) is null),
                 MinThreshold = parse.GetValue(minThreshold) ?? (parse.GetValue(output) is null ? TrainOptions.Shipped().MinThreshold : 0f),
                 PassageThreshold = parse.GetValue(output) is null ? TrainOptions.Shipped().PassageThreshold : new TrainOptions().PassageThreshold,
+                CharacterGramLength = parse.GetValue(charGrams) ?? (parse.GetValue(output) is null ? TrainOptions.Shipped().CharacterGramLength : new TrainOptions().CharacterGramLength),
             }, m => err.WriteLine(m));
             var o = parse.InvocationConfiguration.Output;
             await o.WriteLineAsync($"cross-validated ({parse.GetValue(folds)} folds), {docs.Count} examples, trainer {result.Model.Trainer}:");

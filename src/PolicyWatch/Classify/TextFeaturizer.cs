@@ -17,7 +17,7 @@ public readonly record struct SparseVector(int[] Indices, float[] Values)
 }
 
 /// <summary>
-/// Text to features, shared by every label: TF-IDF word uni- and bigrams and character 4-grams of the title and of
+/// Text to features, shared by every label: TF-IDF word uni- and bigrams and character n-grams (4-grams, 5 for the shipped taxonomy) of the title and of
 /// the body, featurised separately so that a word in the headline can weigh more than the same word in the body.
 /// The fitted ML.NET transformer is thread-safe; prediction engines are pooled because they are not.
 /// </summary>
@@ -53,10 +53,16 @@ public sealed class TextFeaturizer
     /// <summary>Readable name of each feature ("BodyFeatures.Word.export|controls" for a word bigram, "….Char.…" for character grams).</summary>
     public string[] FeatureNames { get; }
 
-    public static TextFeaturizer Fit(MLContext ml, IEnumerable<(string Title, string Body)> docs, bool characterGrams = true)
+    /// <summary>
+    /// Learns the vocabulary and IDF weights from (title, body) pairs, bodies cut at <see cref="MaxBodyChars"/>.
+    /// <paramref name="characterGramLength"/> is the length of the character n-grams (3 to 6; out of range throws
+    /// <see cref="ArgumentOutOfRangeException"/>), unused when <paramref name="characterGrams"/> is false.
+    /// </summary>
+    public static TextFeaturizer Fit(MLContext ml, IEnumerable<(string Title, string Body)> docs, bool characterGrams = true, int characterGramLength = 4)
     {
         var data = ml.Data.LoadFromEnumerable(docs.Select(d => new DocRow { Title = d.Title, Body = Cut(d.Body) }));
-        var transformer = Pipeline(ml, characterGrams).Fit(data);
+        if (characterGramLength is < 3 or > 6) throw new ArgumentOutOfRangeException(nameof(characterGramLength), characterGramLength, "character n-grams of 3 to 6");
+        var transformer = Pipeline(ml, characterGrams, characterGramLength).Fit(data);
         return Wrap(ml, transformer, data);
     }
 
@@ -90,7 +96,7 @@ public sealed class TextFeaturizer
         return new TextFeaturizer(ml, transformer, dimension, names);
     }
 
-    private static IEstimator<ITransformer> Pipeline(MLContext ml, bool characterGrams)
+    private static IEstimator<ITransformer> Pipeline(MLContext ml, bool characterGrams, int characterGramLength)
     {
         TextFeaturizingEstimator.Options Options() => new()
         {
@@ -104,11 +110,11 @@ public sealed class TextFeaturizer
                 NgramLength = 2, UseAllLengths = true, Weighting = NgramExtractingEstimator.WeightingCriteria.TfIdf,
                 MaximumNgramsCount = [200_000],
             },
-            // character 4-grams survive inflection and spelling variants; on clean newswire they add mostly noise
+            // character n-grams survive inflection and spelling variants; on clean newswire they add mostly noise
             CharFeatureExtractor = characterGrams
                 ? new WordBagEstimator.Options
                 {
-                    NgramLength = 4, UseAllLengths = false, Weighting = NgramExtractingEstimator.WeightingCriteria.TfIdf,
+                    NgramLength = characterGramLength, UseAllLengths = false, Weighting = NgramExtractingEstimator.WeightingCriteria.TfIdf,
                     MaximumNgramsCount = [100_000],
                 }
                 : null,
