@@ -113,6 +113,11 @@ public static partial class ClassifyBenchmark
             sb.AppendLine($"The same training with seeds 1–5 (seed {shipped.Seed} is shipped): micro-F1 {string.Join(", ", spread.Select(r => r.MicroF1.ToString("0.000", CultureInfo.InvariantCulture)))};");
             sb.AppendLine($"mean {spread.Average(r => r.MicroF1):0.000} (precision {spread.Average(r => r.MicroPrecision):0.000}, recall {spread.Average(r => r.MicroRecall):0.000}).");
             sb.AppendLine();
+            // the two thresholds were chosen on this set; choosing them on four fifths and scoring the fifth left out says by how much that flatters
+            var (cvF1, cvRecall) = CrossValidatedThresholds(own.Model, dev, 5);
+            sb.AppendLine($"Choosing the floor and the passage threshold by 5-fold cross-validation within this set instead (on four fifths, scored on the fifth left");
+            sb.AppendLine($"out; the shipped model): micro-F1 {cvF1:0.000}, recall {cvRecall:0.000}, an estimate for articles the thresholds were not chosen on.");
+            sb.AppendLine();
             // long multi-section essays from real text: five single-topic articles with five different topics, one after another
             var essays = RealEssays(dev, 60, 5);
             var essayReport = EvaluationReport.Compute(labels, essays.Select(e => (IReadOnlyCollection<string>)e.Labels).ToList(),
@@ -139,6 +144,42 @@ public static partial class ClassifyBenchmark
         sb.AppendLine($"({n} classifications after 1,000 warm-up ones), each judged whole and passage by passage with the evidence passage kept.");
         sb.AppendLine("Targets: ≥ 100/s on one core (passages and evidence included); training the shipped model in under 2 minutes.");
         return sb.ToString();
+    }
+
+    /// <summary>
+    /// Micro-F1 and recall on <paramref name="dev"/> when one whole-article threshold and one passage threshold for every
+    /// label (0.50–0.85 and 0.40–0.75 in steps of 0.05) are chosen on the other folds and applied to each fold in turn.
+    /// Folds are assigned by a seeded shuffle, so every run gives the same figure.
+    /// </summary>
+    private static (double F1, double Recall) CrossValidatedThresholds(TopicModel model, IReadOnlyList<LabeledDocument> dev, int folds)
+    {
+        var scores = dev.Select(d => model.Predict(d.Title ?? "", d.Text ?? "")).ToList();
+        var grid = (from t in Enumerable.Range(10, 8) from p in Enumerable.Range(8, 8) select (T: t * 0.05f, P: p * 0.05f)).ToList();
+        var order = Enumerable.Range(0, dev.Count).OrderBy(i => new Random(17 + i).Next()).ToArray();
+        var foldOf = new int[dev.Count];
+        for (var k = 0; k < order.Length; k++) foldOf[order[k]] = k % folds;
+        (int Tp, int Fp, int Fn) Count(IEnumerable<int> docs, (float T, float P) at)
+        {
+            int tp = 0, fp = 0, fn = 0;
+            foreach (var i in docs)
+                foreach (var s in scores[i])
+                {
+                    var tagged = s.DocumentScore >= at.T || s.PassageScore >= at.P;
+                    var gold = dev[i].Labels.Contains(s.Label);
+                    if (tagged && gold) tp++; else if (tagged) fp++; else if (gold) fn++;
+                }
+            return (tp, fp, fn);
+        }
+        static double F1((int Tp, int Fp, int Fn) c) => c.Tp == 0 ? 0 : 2.0 * c.Tp / (2.0 * c.Tp + c.Fp + c.Fn);
+        int TP = 0, FP = 0, FN = 0;
+        for (var f = 0; f < folds; f++)
+        {
+            var train = Enumerable.Range(0, dev.Count).Where(i => foldOf[i] != f).ToList();
+            var best = grid.MaxBy(g => F1(Count(train, g)));
+            var (tp, fp, fn) = Count(Enumerable.Range(0, dev.Count).Where(i => foldOf[i] == f), best);
+            TP += tp; FP += fp; FN += fn;
+        }
+        return (F1((TP, FP, FN)), TP + FN == 0 ? 0 : TP / (double)(TP + FN));
     }
 
     /// <summary>
