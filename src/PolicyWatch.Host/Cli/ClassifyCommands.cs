@@ -60,14 +60,18 @@ public static class ClassifyCommands
                 await err.WriteLineAsync($"merged {feedback.Count} article(s) with analyst feedback");
             }
             if (docs.Count == 0) throw new ConfigurationException("no training examples");
-            var result = TopicTrainer.Train(docs, new TrainOptions
+            // the shipped taxonomy's recipe without --out, the engine's defaults with it; options given override either
+            var shippedModel = parse.GetValue(output) is null;
+            var start = shippedModel ? TrainOptions.Shipped(parse.GetValue(trainer)!) : new TrainOptions { Trainer = parse.GetValue(trainer)! };
+            var options = start with
             {
-                Trainer = parse.GetValue(trainer)!, Folds = parse.GetValue(folds), Seed = parse.GetValue(seed), L2 = parse.GetValue(l2) ?? new TrainOptions().L2, BodyOnlyCopies = !parse.GetValue(noCopies) && (parse.GetValue(copies) || parse.GetValue(output) is null),
-                CompositeCopies = !parse.GetValue(noComposites) && (parse.GetValue(composites) || parse.GetValue(output) is null),
-                MinThreshold = parse.GetValue(minThreshold) ?? (parse.GetValue(output) is null ? TrainOptions.Shipped().MinThreshold : 0f),
-                PassageThreshold = parse.GetValue(output) is null ? TrainOptions.Shipped().PassageThreshold : new TrainOptions().PassageThreshold,
-                CharacterGramLength = parse.GetValue(charGrams) ?? (parse.GetValue(output) is null ? TrainOptions.Shipped().CharacterGramLength : new TrainOptions().CharacterGramLength),
-            }, m => err.WriteLine(m));
+                Folds = parse.GetValue(folds), Seed = parse.GetValue(seed), L2 = parse.GetValue(l2) ?? start.L2,
+                BodyOnlyCopies = !parse.GetValue(noCopies) && (parse.GetValue(copies) || start.BodyOnlyCopies),
+                CompositeCopies = !parse.GetValue(noComposites) && (parse.GetValue(composites) || start.CompositeCopies),
+                MinThreshold = parse.GetValue(minThreshold) ?? start.MinThreshold,
+                CharacterGramLength = parse.GetValue(charGrams) ?? start.CharacterGramLength,
+            };
+            var result = TopicTrainer.Train(docs, options, m => err.WriteLine(m));
             var o = parse.InvocationConfiguration.Output;
             await o.WriteLineAsync($"cross-validated ({parse.GetValue(folds)} folds), {docs.Count} examples, trainer {result.Model.Trainer}:");
             await o.WriteLineAsync(result.CrossValidated.ToTable());
@@ -94,7 +98,7 @@ public static class ClassifyCommands
             {
                 var taxonomy = Taxonomy.Load(Path.Combine(ModelsRoot(), "topics.json"));
                 result.Model.Save(taxonomy.ModelDir);
-                taxonomy.Record(result.Model, result.CrossValidated, devReport, devCount);
+                taxonomy.Record(result.Model, result.CrossValidated, options, devReport, devCount);
                 await o.WriteLineAsync($"model {result.Model.Version} written to {taxonomy.ModelDir}; thresholds and metrics{(devReport is null ? "" : ", real-article figures")} in topics.json");
             }
             return 0;

@@ -6,8 +6,9 @@ namespace PolicyWatch.Classify;
 public sealed record TopicDefinition(string Slug, string Name, string Definition, float Threshold);
 
 /// <summary>
-/// models/topics.json: the topic taxonomy (the same slugs as shared/TOPICS.md), each topic's decision threshold, and
-/// the cross-validated metrics of the shipped model. `policywatch train` rewrites thresholds and metrics.
+/// models/topics.json: the topic taxonomy (the same slugs as shared/TOPICS.md), each topic's decision threshold, the
+/// cross-validated metrics of the shipped model, its figures on real articles when it was trained with them, and the
+/// settings it was trained with. `policywatch train` rewrites all but the taxonomy.
 /// </summary>
 public sealed class Taxonomy
 {
@@ -20,6 +21,9 @@ public sealed class Taxonomy
         _json = json;
         Topics = topics;
     }
+
+    /// <summary>The top-level keys of the real-article figures.</summary>
+    public static readonly string[] DevKeys = ["devArticles", "devMicroPrecision", "devMicroRecall", "devMicroF1"];
 
     public IReadOnlyList<TopicDefinition> Topics { get; }
     public string ModelDir => Path.Combine(Path.GetDirectoryName(_path)!, _json["model"]?.GetValue<string>() ?? "topics");
@@ -44,12 +48,14 @@ public sealed class Taxonomy
     }
 
     /// <summary>
-    /// Writes the trained model's thresholds and cross-validated metrics back into the file, and its figures on real
-    /// articles when <paramref name="dev"/> is given (<c>train --dev</c>: per topic under <c>"dev"</c>, micro figures and
-    /// the article count at the top level). Without <paramref name="dev"/>, real-article figures of an earlier model
-    /// are removed rather than left to describe this one. Throws <see cref="IOException"/> when the file cannot be written.
+    /// Writes the trained model's thresholds and cross-validated metrics back into the file, the settings it was trained
+    /// with (<paramref name="options"/>, under <c>"training"</c>), and its figures on real articles when
+    /// <paramref name="dev"/> is given (<c>train --dev</c>: per topic under <c>"dev"</c>, micro figures and the article
+    /// count at the top level). Figures of an earlier model that this one lacks (no <paramref name="dev"/>, or a topic it
+    /// did not learn) are removed rather than left to describe it. Throws <see cref="IOException"/> or
+    /// <see cref="UnauthorizedAccessException"/> when the file cannot be written.
     /// </summary>
-    public void Record(TopicModel model, EvaluationReport cv, EvaluationReport? dev = null, int devArticles = 0)
+    public void Record(TopicModel model, EvaluationReport cv, TrainOptions? options = null, EvaluationReport? dev = null, int devArticles = 0)
     {
         static JsonObject Scores(LabelScore score) => new()
         {
@@ -59,14 +65,15 @@ public sealed class Taxonomy
         foreach (var node in _json["topics"]!.AsArray())
         {
             var slug = node!["slug"]!.GetValue<string>();
-            var label = model.Labels.FirstOrDefault(l => l.Label == slug);
-            if (label is not null) node["threshold"] = MathF.Round(label.Threshold, 4);
-            if (cv.Labels.FirstOrDefault(l => l.Label == slug) is { } score) node["cv"] = Scores(score);
-            if (dev?.Labels.FirstOrDefault(l => l.Label == slug) is { } real) node["dev"] = Scores(real);
-            else node.AsObject().Remove("dev");
+            var topic = node.AsObject();
+            if (model.Labels.FirstOrDefault(l => l.Label == slug) is { } label) topic["threshold"] = MathF.Round(label.Threshold, 4);
+            if (cv.Labels.FirstOrDefault(l => l.Label == slug) is { } score) topic["cv"] = Scores(score);
+            else topic.Remove("cv");
+            if (dev?.Labels.FirstOrDefault(l => l.Label == slug) is { } real) topic["dev"] = Scores(real);
+            else topic.Remove("dev");
         }
         if (dev is null)
-            foreach (var key in new[] { "devArticles", "devMicroPrecision", "devMicroRecall", "devMicroF1" }) _json.Remove(key);
+            foreach (var key in DevKeys) _json.Remove(key);
         else
         {
             _json["devArticles"] = devArticles;
@@ -74,6 +81,15 @@ public sealed class Taxonomy
             _json["devMicroRecall"] = Math.Round(dev.MicroRecall, 3);
             _json["devMicroF1"] = Math.Round(dev.MicroF1, 3);
         }
+        if (options is null) _json.Remove("training");
+        else
+            _json["training"] = new JsonObject
+            {
+                ["seed"] = options.Seed, ["folds"] = options.Folds, ["l2"] = Math.Round(options.L2, 6),
+                ["characterGrams"] = options.CharacterGrams ? options.CharacterGramLength : 0,
+                ["bodyOnlyCopies"] = options.BodyOnlyCopies, ["composites"] = options.CompositeCopies,
+                ["minThreshold"] = Math.Round(options.MinThreshold, 4), ["passageThreshold"] = Math.Round(options.PassageThreshold, 4),
+            };
         _json["modelVersion"] = model.Version;
         _json["trainer"] = model.Trainer;
         _json["cvMicroF1"] = Math.Round(cv.MicroF1, 3);

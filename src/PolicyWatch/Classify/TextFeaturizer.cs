@@ -55,13 +55,13 @@ public sealed class TextFeaturizer
 
     /// <summary>
     /// Learns the vocabulary and IDF weights from (title, body) pairs, bodies cut at <see cref="MaxBodyChars"/>.
-    /// <paramref name="characterGramLength"/> is the length of the character n-grams (3 to 6; out of range throws
-    /// <see cref="ArgumentOutOfRangeException"/>), unused when <paramref name="characterGrams"/> is false.
+    /// <paramref name="characterGramLength"/> is the length of the character n-grams used when
+    /// <paramref name="characterGrams"/> is true; outside 3 to 6 it throws <see cref="ArgumentOutOfRangeException"/> either way.
     /// </summary>
     public static TextFeaturizer Fit(MLContext ml, IEnumerable<(string Title, string Body)> docs, bool characterGrams = true, int characterGramLength = 4)
     {
-        var data = ml.Data.LoadFromEnumerable(docs.Select(d => new DocRow { Title = d.Title, Body = Cut(d.Body) }));
         if (characterGramLength is < 3 or > 6) throw new ArgumentOutOfRangeException(nameof(characterGramLength), characterGramLength, "character n-grams of 3 to 6");
+        var data = ml.Data.LoadFromEnumerable(docs.Select(d => new DocRow { Title = d.Title, Body = Cut(d.Body) }));
         var transformer = Pipeline(ml, characterGrams, characterGramLength).Fit(data);
         return Wrap(ml, transformer, data);
     }
