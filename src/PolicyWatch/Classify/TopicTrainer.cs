@@ -91,7 +91,11 @@ public static class TopicTrainer
         var featurizer = TextFeaturizer.Fit(ml, texts, options.CharacterGrams, options.CharacterGramLength);
         // out-of-fold probabilities: fold k's documents scored by a model that never saw them
         var folds = Math.Max(2, Math.Min(options.Folds, docs.Count));
-        var foldOf = AssignFolds(docs.Count, folds, options.Seed);
+        // stratified by each example's rarest label, so a label with few examples has some in every fold and its
+        // out-of-fold threshold is not set by chance
+        var frequency = labels.ToDictionary(l => l, l => docs.Count(d => d.Labels.Contains(l)));
+        var foldOf = AssignFolds(docs.Count, folds, options.Seed, i => docs[i].Labels.Count == 0 ? ""
+            : docs[i].Labels.OrderBy(l => frequency[l]).ThenBy(l => l, StringComparer.Ordinal).First());
 
         // copies without titles, and composites, train alongside their originals; parentOf maps every training row to
         // the example whose fold it belongs to, rowLabels gives each row its labels
@@ -158,13 +162,18 @@ public static class TopicTrainer
     }
 
     /// <summary>
-    /// The fold (0 to <paramref name="folds"/> − 1) of each of <paramref name="count"/> items: a seeded shuffle dealt
-    /// round-robin, so folds differ in size by at most one and every seed gives its own partition.
+    /// The fold (0 to <paramref name="folds"/> − 1) of each of <paramref name="count"/> items, stratified: items are
+    /// grouped by <paramref name="stratum"/> (null: one group), each group shuffled with <paramref name="seed"/>, and the
+    /// groups dealt round-robin one after another, so every stratum is spread evenly over the folds, folds differ in
+    /// size by at most one, and every seed gives its own partition.
     /// </summary>
-    public static int[] AssignFolds(int count, int folds, int seed)
+    public static int[] AssignFolds(int count, int folds, int seed, Func<int, string>? stratum = null)
     {
+        var random = new Random(seed);
         var order = Enumerable.Range(0, count).ToArray();
-        new Random(seed).Shuffle(order);
+        random.Shuffle(order);
+        if (stratum is not null)
+            order = order.GroupBy(stratum).OrderBy(g => g.Key, StringComparer.Ordinal).SelectMany(g => g).ToArray();
         var foldOf = new int[count];
         for (var i = 0; i < order.Length; i++) foldOf[order[i]] = i % folds;
         return foldOf;

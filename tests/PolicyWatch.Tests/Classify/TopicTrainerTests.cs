@@ -174,4 +174,26 @@ public sealed class TopicTrainerTests
         Assert.Throws<ArgumentOutOfRangeException>(() => TextFeaturizer.Fit(ml, [("a", "b")], characterGramLength: 2));
         Assert.Throws<ArgumentOutOfRangeException>(() => TextFeaturizer.Fit(ml, [("a", "b")], characterGramLength: 7));
     }
+
+    [Fact]
+    public void AssignFolds_SpreadsEveryStratum_AndEachSeedShufflesAnew()
+    {
+        // 103 items: a rare stratum of 7, a common one of 40, the rest unlabelled
+        string Stratum(int i) => i < 7 ? "rare" : i < 47 ? "common" : "";
+        var folds = TopicTrainer.AssignFolds(103, 5, seed: 1, Stratum);
+
+        Assert.All(folds, f => Assert.InRange(f, 0, 4));
+        var sizes = folds.GroupBy(f => f).Select(g => g.Count()).ToList();
+        Assert.True(sizes.Max() - sizes.Min() <= 1, string.Join(",", sizes));
+        foreach (var stratum in new[] { "rare", "common", "" })
+        {
+            var perFold = Enumerable.Range(0, 5).Select(f => Enumerable.Range(0, 103).Count(i => Stratum(i) == stratum && folds[i] == f)).ToList();
+            Assert.True(perFold.Max() - perFold.Min() <= 1, $"{stratum}: {string.Join(",", perFold)}");
+        }
+        // another seed is another partition, not the same folds renumbered
+        var other = TopicTrainer.AssignFolds(103, 5, seed: 2, Stratum);
+        var differingPairs = Enumerable.Range(0, 103).SelectMany(i => Enumerable.Range(i + 1, 102 - i).Select(j => (i, j)))
+            .Count(p => (folds[p.i] == folds[p.j]) != (other[p.i] == other[p.j]));
+        Assert.True(differingPairs > 0);
+    }
 }
