@@ -76,15 +76,8 @@ public static partial class ClassifyBenchmark
         if (devFile is not null && File.Exists(devFile))
         {
             var dev = LabeledDocument.ReadJsonLines(devFile);
-            var gold = dev.Select(d => (IReadOnlyCollection<string>)d.Labels.ToHashSet()).ToList();
-            var labels = own.Model.Labels.Select(l => l.Label).Order(StringComparer.Ordinal).ToList();
-            var whole = EvaluationReport.Compute(labels, gold, dev.Select(d =>
-            {
-                var x = own.Model.Featurizer.Transform(d.Title ?? "", d.Text ?? "");
-                return (IReadOnlyCollection<string>)own.Model.Labels.Where(l => l.Probability(x) >= l.Threshold).Select(l => l.Label).ToHashSet();
-            }).ToList());
-            var passages = EvaluationReport.Compute(labels, gold, dev.Select(d =>
-                Tagged(own.Model, d.Title ?? "", d.Text ?? "")).ToList());
+            var whole = ClassifyCommands.Evaluate(own.Model, dev, wholeOnly: true);
+            var passages = ClassifyCommands.Evaluate(own.Model, dev);
             sb.AppendLine("### Real published articles (development set)");
             sb.AppendLine();
             sb.AppendLine($"The {dev.Count} real articles of `models/devset/` (excerpts of published pages, labelled by `../shared/TOPICS.md`; texts");
@@ -107,8 +100,7 @@ public static partial class ClassifyBenchmark
             var spread = Enumerable.Range(1, 5).Select(seed =>
             {
                 var model = seed == shipped.Seed ? own.Model : TopicTrainer.Train(docs, shipped with { Seed = seed }).Model;
-                return EvaluationReport.Compute(labels, gold, dev.Select(d =>
-                    Tagged(model, d.Title ?? "", d.Text ?? "")).ToList());
+                return ClassifyCommands.Evaluate(model, dev);
             }).ToList();
             sb.AppendLine($"The same training with seeds 1–5 (seed {shipped.Seed} is shipped): micro-F1 {string.Join(", ", spread.Select(r => $"{r.MicroF1:0.000}"))};");
             sb.AppendLine($"mean {spread.Average(r => r.MicroF1):0.000} (precision {spread.Average(r => r.MicroPrecision):0.000}, recall {spread.Average(r => r.MicroRecall):0.000}).");
@@ -121,10 +113,9 @@ public static partial class ClassifyBenchmark
             sb.AppendLine();
             // long multi-section essays from real text: five single-topic articles with five different topics, one after another
             var essays = RealEssays(dev, 60, 5);
-            var essayReport = EvaluationReport.Compute(labels, essays.Select(e => (IReadOnlyCollection<string>)e.Labels).ToList(),
-                essays.Select(e => Tagged(own.Model, "", e.Text)).ToList());
+            var essayReport = ClassifyCommands.Evaluate(own.Model, essays);
             sb.AppendLine($"Long essays of real text: {essays.Count} texts, each five development articles with one topic apiece and five different topics");
-            sb.AppendLine($"(about {essays.Average(e => e.Text.Length):#,0} characters, no title), tagged as shipped: micro-F1 {essayReport.MicroF1:0.000} (precision {essayReport.MicroPrecision:0.000},");
+            sb.AppendLine($"(about {essays.Average(e => e.Text!.Length):#,0} characters, no title), tagged as shipped: micro-F1 {essayReport.MicroF1:0.000} (precision {essayReport.MicroPrecision:0.000},");
             sb.AppendLine($"recall {essayReport.MicroRecall:0.000}); every topic of a section should survive, so recall is the figure to watch.");
             sb.AppendLine();
             sb.AppendLine("Targets: micro-F1 ≥ 0.92 with recall ≥ 0.90, no topic below 0.85 F1.");
@@ -147,10 +138,6 @@ public static partial class ClassifyBenchmark
         return sb.ToString();
     }
 
-    /// <summary>The topics the model tags an article with, as shipped (whole article or one passage).</summary>
-    private static IReadOnlyCollection<string> Tagged(TopicModel model, string title, string text) =>
-        model.Predict(title, text).Where(p => p.Tagged).Select(p => p.Label).ToHashSet();
-
     /// <summary>
     /// Micro-F1 and recall on <paramref name="dev"/> when one whole-article threshold and one passage threshold for every
     /// label (0.50–0.85 and 0.40–0.75 in steps of 0.05) are chosen on the other folds and applied to each fold in turn.
@@ -161,7 +148,8 @@ public static partial class ClassifyBenchmark
         var scores = dev.Select(d => model.Predict(d.Title ?? "", d.Text ?? "")).ToList();
         var grid = (from t in Enumerable.Range(10, 8) from p in Enumerable.Range(8, 8) select (T: t * 0.05f, P: p * 0.05f)).ToList();
         var foldOf = TopicTrainer.AssignFolds(dev.Count, folds, 17);
-        (int Tp, int Fp, int Fn) Count(IEnumerable<int> docs, (float T, float P) at)
+        // micro counts over every label of the given documents at one pair of thresholds
+        LabelScore Count(IEnumerable<int> docs, (float T, float P) at)
         {
             int tp = 0, fp = 0, fn = 0;
             foreach (var i in docs)
@@ -171,29 +159,26 @@ public static partial class ClassifyBenchmark
                     var gold = dev[i].Labels.Contains(s.Label);
                     if (tagged && gold) tp++; else if (tagged) fp++; else if (gold) fn++;
                 }
-            return (tp, fp, fn);
+            return new LabelScore("micro", tp + fn, tp, fp, fn);
         }
-        static double F1((int Tp, int Fp, int Fn) c) => c.Tp == 0 ? 0 : 2.0 * c.Tp / (2.0 * c.Tp + c.Fp + c.Fn);
-        int TP = 0, FP = 0, FN = 0;
-        for (var f = 0; f < folds; f++)
+        var heldOut = Enumerable.Range(0, folds).Select(f =>
         {
-            var train = Enumerable.Range(0, dev.Count).Where(i => foldOf[i] != f).ToList();
-            var best = grid.MaxBy(g => F1(Count(train, g)));
-            var (tp, fp, fn) = Count(Enumerable.Range(0, dev.Count).Where(i => foldOf[i] == f), best);
-            TP += tp; FP += fp; FN += fn;
-        }
-        return (F1((TP, FP, FN)), TP + FN == 0 ? 0 : TP / (double)(TP + FN));
+            var best = grid.MaxBy(g => Count(Enumerable.Range(0, dev.Count).Where(i => foldOf[i] != f), g).F1);
+            return Count(Enumerable.Range(0, dev.Count).Where(i => foldOf[i] == f), best);
+        }).ToList();
+        var total = new LabelScore("micro", heldOut.Sum(c => c.Positives), heldOut.Sum(c => c.TruePositives), heldOut.Sum(c => c.FalsePositives), heldOut.Sum(c => c.FalseNegatives));
+        return (total.F1, total.Recall);
     }
 
     /// <summary>
     /// <paramref name="count"/> essays, each the texts of <paramref name="sections"/> development articles that carry one
     /// topic apiece, all different, joined by blank lines and labelled with those topics. Seeded, so every run builds the same.
     /// </summary>
-    private static List<(string Text, HashSet<string> Labels)> RealEssays(IReadOnlyList<LabeledDocument> dev, int count, int sections)
+    private static List<LabeledDocument> RealEssays(IReadOnlyList<LabeledDocument> dev, int count, int sections)
     {
         var single = dev.Where(d => d.Labels.Count == 1 && !string.IsNullOrWhiteSpace(d.Text)).ToList();
         var random = new Random(5);
-        var essays = new List<(string, HashSet<string>)>();
+        var essays = new List<LabeledDocument>();
         for (var k = 0; k < count; k++)
         {
             var picks = new List<LabeledDocument>();
@@ -204,7 +189,7 @@ public static partial class ClassifyBenchmark
                 if (picks.Count == sections) break;
             }
             if (picks.Count < sections) break;
-            essays.Add((string.Join("\n\n", picks.Select(p => p.Text)), picks.Select(p => p.Labels.First()).ToHashSet()));
+            essays.Add(new LabeledDocument($"essay-{k}", "", string.Join("\n\n", picks.Select(p => p.Text)), picks.Select(p => p.Labels.First()).ToList()));
         }
         return essays;
     }

@@ -82,10 +82,8 @@ public static class ClassifyCommands
             {
                 // the figures that matter: real articles the model never saw, judged whole and by passages as in production
                 var devDocs = LabeledDocument.ReadJsonLines(devFile);
-                var devLabels = result.Model.Labels.Select(l => l.Label).Union(devDocs.SelectMany(d => d.Labels)).Order(StringComparer.Ordinal).ToList();
                 devCount = devDocs.Count;
-                devReport = EvaluationReport.Compute(devLabels, devDocs.Select(d => (IReadOnlyCollection<string>)d.Labels.ToHashSet()).ToList(),
-                    devDocs.Select(d => (IReadOnlyCollection<string>)Decide(result.Model.Predict(d.Title ?? "", d.Text ?? ""), false).ToHashSet()).ToList());
+                devReport = Evaluate(result.Model, devDocs);
                 await o.WriteLineAsync($"real-article development set ({devDocs.Count} articles, {devFile}):");
                 await o.WriteLineAsync(devReport.ToTable());
             }
@@ -159,10 +157,7 @@ public static class ClassifyCommands
             var docs = LabeledDocument.ReadJsonLines(parse.GetValue(data)!);
             if (parse.GetValue(passageThreshold) is { } pt)
                 foreach (var l in m.Labels) l.PassageThreshold = pt;
-            var predicted = docs.Select(d => (IReadOnlyCollection<string>)Decide(
-                parse.GetValue(wholeOnly) ? WholeOnly(m, d) : m.Predict(d.Title ?? "", d.Text ?? ""), parse.GetValue(atLeastOne)).ToHashSet()).ToList();
-            var labels = m.Labels.Select(l => l.Label).Union(docs.SelectMany(d => d.Labels)).Order(StringComparer.Ordinal).ToList();
-            var report = EvaluationReport.Compute(labels, docs.Select(d => (IReadOnlyCollection<string>)d.Labels.ToHashSet()).ToList(), predicted);
+            var report = Evaluate(m, docs, parse.GetValue(wholeOnly), parse.GetValue(atLeastOne));
             await parse.InvocationConfiguration.Output.WriteLineAsync(report.ToTable());
             return 0;
         });
@@ -192,6 +187,19 @@ public static class ClassifyCommands
             return 0;
         });
         return command;
+    }
+
+    /// <summary>
+    /// The model's per-label and micro figures on labelled documents, over the model's labels and the documents' own:
+    /// judged as shipped (whole article or one passage), or whole articles only; <paramref name="atLeastOne"/> gives
+    /// every document its best label when none is tagged.
+    /// </summary>
+    internal static EvaluationReport Evaluate(TopicModel model, IReadOnlyList<LabeledDocument> docs, bool wholeOnly = false, bool atLeastOne = false)
+    {
+        var predicted = docs.Select(d => (IReadOnlyCollection<string>)Decide(
+            wholeOnly ? WholeOnly(model, d) : model.Predict(d.Title ?? "", d.Text ?? ""), atLeastOne).ToHashSet()).ToList();
+        var labels = model.Labels.Select(l => l.Label).Union(docs.SelectMany(d => d.Labels)).Order(StringComparer.Ordinal).ToList();
+        return EvaluationReport.Compute(labels, docs.Select(d => (IReadOnlyCollection<string>)d.Labels.ToHashSet()).ToList(), predicted);
     }
 
     internal static List<string> Decide(IReadOnlyList<TopicPrediction> predictions, bool atLeastOne)

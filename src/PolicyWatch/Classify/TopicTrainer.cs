@@ -85,7 +85,8 @@ public static class TopicTrainer
         var watch = Stopwatch.StartNew();
         log ??= _ => { };
         var labels = docs.SelectMany(d => d.Labels).Distinct().Order(StringComparer.Ordinal).ToList();
-        var trainable = labels.Where(l => docs.Count(d => d.Labels.Contains(l)) >= options.MinPositives).ToList();
+        var frequency = labels.ToDictionary(l => l, l => docs.Count(d => d.Labels.Contains(l)));
+        var trainable = labels.Where(l => frequency[l] >= options.MinPositives).ToList();
         var ml = new MLContext(seed: options.Seed);
         var texts = docs.Select(d => (d.Title ?? "", d.Text ?? "")).ToList();
         var featurizer = TextFeaturizer.Fit(ml, texts, options.CharacterGrams, options.CharacterGramLength);
@@ -93,7 +94,6 @@ public static class TopicTrainer
         var folds = Math.Max(2, Math.Min(options.Folds, docs.Count));
         // stratified by each example's rarest label, so a label with few examples has some in every fold and its
         // out-of-fold threshold is not set by chance
-        var frequency = labels.ToDictionary(l => l, l => docs.Count(d => d.Labels.Contains(l)));
         var foldOf = AssignFolds(docs.Count, folds, options.Seed, i => docs[i].Labels.Count == 0 ? ""
             : docs[i].Labels.OrderBy(l => frequency[l]).ThenBy(l => l, StringComparer.Ordinal).First());
 

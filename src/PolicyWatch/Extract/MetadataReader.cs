@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using AngleSharp.Dom;
@@ -599,18 +600,7 @@ internal static partial class MetadataReader
     private static IEnumerable<(string Text, bool Hinted)> TextNearWithHints(IHtmlDocument doc, IElement? headline, int before, int after, Func<string, bool>? only = null)
     {
         if (doc.Body is null) yield break;
-        var texts = new List<(IText Node, string Text)>();
-        var anchor = -1;
-        foreach (var node in doc.Body.GetDescendants())
-        {
-            if (headline is not null && anchor < 0 && node == headline) anchor = texts.Count;
-            if (node is not IText t || t.ParentElement is null) continue;
-            var s = Text.Collapse(t.Data);
-            if (s.Length < 4 && !LabelOnly().IsMatch(s)) continue;
-            if (t.ParentElement.LocalName is "script" or "style" or "noscript" or "template") continue;
-            texts.Add((t, s));
-            if (texts.Count > 4000) break;
-        }
+        var (texts, anchor) = PageTexts(doc, headline);
         var from = anchor < 0 ? 0 : Math.Max(0, anchor - before);
         var to = anchor < 0 ? Math.Min(texts.Count, after) : Math.Min(texts.Count, anchor + after);
         for (var i = from; i < to; i++)
@@ -623,6 +613,36 @@ internal static partial class MetadataReader
             var hinted = parent.Closest("[class*=date i], [class*=datum i], [class*=time i], [class*=publish i], [class*=posted i], [class*=meta i], [class*=byline i], [class*=dateline i], [id*=date i]") is not null;
             yield return (texts[i].Text, hinted);
         }
+    }
+
+    private sealed record PageText(List<(IText Node, string Text)> Texts, IElement? Headline, int Anchor);
+
+    // the page's text nodes are read by the byline, the date and the credit-line passes: one walk per page, not one per pass
+    private static readonly ConditionalWeakTable<IHtmlDocument, PageText> PageTextCache = new();
+
+    /// <summary>
+    /// The page's first 4,000 text nodes worth reading (collapsed, not in scripts or styles) in document order, and the
+    /// index of the first one at or after <paramref name="headline"/> (−1 without a headline, or when the walk stopped
+    /// before it). Cached per page; another headline walks the page again.
+    /// </summary>
+    private static (List<(IText Node, string Text)> Texts, int Anchor) PageTexts(IHtmlDocument doc, IElement? headline)
+    {
+        if (PageTextCache.TryGetValue(doc, out var cached) && (headline is null || cached.Headline == headline))
+            return (cached.Texts, headline is null ? -1 : cached.Anchor);
+        var texts = new List<(IText Node, string Text)>();
+        var anchor = -1;
+        foreach (var node in doc.Body!.GetDescendants())
+        {
+            if (headline is not null && anchor < 0 && node == headline) anchor = texts.Count;
+            if (node is not IText t || t.ParentElement is null) continue;
+            var s = Text.Collapse(t.Data);
+            if (s.Length < 4 && !LabelOnly().IsMatch(s)) continue;
+            if (t.ParentElement.LocalName is "script" or "style" or "noscript" or "template") continue;
+            texts.Add((t, s));
+            if (texts.Count > 4000) break;
+        }
+        PageTextCache.AddOrUpdate(doc, new PageText(texts, headline, anchor));
+        return (texts, anchor);
     }
 
     /// <summary>In navigation, header menus, footers, sidebars, breadcrumbs or widgets: the page's frame, not the article.</summary>
