@@ -197,7 +197,7 @@ public static class ClassifyCommands
     internal static EvaluationReport Evaluate(TopicModel model, IReadOnlyList<LabeledDocument> docs, bool wholeOnly = false, bool atLeastOne = false)
     {
         var predicted = docs.Select(d => (IReadOnlyCollection<string>)Decide(
-            wholeOnly ? WholeOnly(model, d) : model.Predict(d.Title ?? "", d.Text ?? ""), atLeastOne).ToHashSet()).ToList();
+            wholeOnly ? model.PredictWhole(model.Featurizer.Transform(d.Title ?? "", d.Text ?? "")) : model.Predict(d.Title ?? "", d.Text ?? ""), atLeastOne).ToHashSet()).ToList();
         var labels = model.Labels.Select(l => l.Label).Union(docs.SelectMany(d => d.Labels)).Order(StringComparer.Ordinal).ToList();
         return EvaluationReport.Compute(labels, docs.Select(d => (IReadOnlyCollection<string>)d.Labels.ToHashSet()).ToList(), predicted);
     }
@@ -209,11 +209,6 @@ public static class ClassifyCommands
         return topics;
     }
 
-    private static IReadOnlyList<TopicPrediction> WholeOnly(TopicModel m, LabeledDocument d)
-    {
-        var x = m.Featurizer.Transform(d.Title ?? "", d.Text ?? "");
-        return m.Labels.Select(l => l.Probability(x) is var p ? new TopicPrediction(l.Label, p, p >= l.Threshold, p, 0, null, null) : null!).ToList();
-    }
 
     private static Option<string?> ModelOption() => new("--model") { Description = "Model folder (default: the shipped model named by models/topics.json)" };
 

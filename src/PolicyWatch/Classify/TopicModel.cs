@@ -42,12 +42,13 @@ public sealed class TopicModel
     private const string ModelFile = "model.json";
     private const string WeightsFile = "weights.bin";
 
-    public TopicModel(TextFeaturizer featurizer, IReadOnlyList<LabelModel> labels, string version, string trainer)
+    public TopicModel(TextFeaturizer featurizer, IReadOnlyList<LabelModel> labels, string version, string trainer, bool atLeastOneLabel = false)
     {
         Featurizer = featurizer;
         Labels = labels;
         Version = version;
         Trainer = trainer;
+        AtLeastOneLabel = atLeastOneLabel;
     }
 
     public TextFeaturizer Featurizer { get; }
@@ -55,6 +56,14 @@ public sealed class TopicModel
     /// <summary>Stored with every tag, so re-tagging can find tags of older models.</summary>
     public string Version { get; }
     public string Trainer { get; }
+
+    /// <summary>
+    /// True when every training document carried a label (a closed label set such as Reuters-21578's categories, where
+    /// each story files under at least one): a document whose labels all fall short of their thresholds then gets its
+    /// best-scoring label (rank cut-off 1 as a fallback to the per-label thresholds). False for the shipped taxonomy,
+    /// whose training data holds articles with no topic.
+    /// </summary>
+    public bool AtLeastOneLabel { get; }
 
     public IReadOnlyDictionary<string, float> Scores(SparseVector x) => Labels.ToDictionary(l => l.Label, l => l.Probability(x));
 
@@ -93,7 +102,23 @@ public sealed class TopicModel
             result.Add(new TopicPrediction(label.Label, Math.Max(doc, passages.Count == 1 ? doc : best), tagged, doc, best,
                 evidence?.Start, evidence?.End));
         }
-        return result;
+        return Fallback(result);
+    }
+
+    /// <summary>
+    /// Every label's verdict on the whole document alone, without passages (how a label set of whole stories, such as
+    /// Reuters-21578, is judged): the probability, tagged when it reaches the label's threshold; no evidence.
+    /// </summary>
+    public IReadOnlyList<TopicPrediction> PredictWhole(SparseVector whole) =>
+        Fallback(Labels.Select(l => l.Probability(whole) is var p ? new TopicPrediction(l.Label, p, p >= l.Threshold, p, 0, null, null) : null!).ToList());
+
+    // a closed label set: nothing tagged means the best label
+    private List<TopicPrediction> Fallback(List<TopicPrediction> predictions)
+    {
+        if (!AtLeastOneLabel || predictions.Count == 0 || predictions.Any(p => p.Tagged)) return predictions;
+        var best = predictions.IndexOf(predictions.MaxBy(p => p.Score)!);
+        predictions[best] = predictions[best] with { Tagged = true };
+        return predictions;
     }
 
     /// <summary>The words and phrases of the document that pushed this label's score up the most.</summary>
@@ -120,7 +145,7 @@ public sealed class TopicModel
         Directory.CreateDirectory(dir);
         Featurizer.Save(Path.Combine(dir, FeaturizerFile));
         var meta = new ModelJson(Version, Trainer, Featurizer.Dimension,
-            Labels.Select(l => new LabelJson(l.Label, l.Bias, l.Slope, l.Offset, l.Threshold, l.PassageThreshold)).ToList());
+            Labels.Select(l => new LabelJson(l.Label, l.Bias, l.Slope, l.Offset, l.Threshold, l.PassageThreshold)).ToList(), AtLeastOneLabel);
         File.WriteAllText(Path.Combine(dir, ModelFile), JsonSerializer.Serialize(meta, new JsonSerializerOptions { WriteIndented = true }));
         using var w = new BinaryWriter(File.Create(Path.Combine(dir, WeightsFile)));
         foreach (var l in Labels)
@@ -148,9 +173,10 @@ public sealed class TopicModel
                 PassageThreshold = l.PassageThreshold ?? Math.Max(l.Threshold, 0.75f),
             };
         }).ToList();
-        return new TopicModel(featurizer, labels, meta.Version, meta.Trainer);
+        return new TopicModel(featurizer, labels, meta.Version, meta.Trainer, meta.AtLeastOneLabel);
     }
 
-    private sealed record ModelJson(string Version, string Trainer, int Dimension, List<LabelJson> Labels);
+    // AtLeastOneLabel is absent (false) in models saved before it existed
+    private sealed record ModelJson(string Version, string Trainer, int Dimension, List<LabelJson> Labels, bool AtLeastOneLabel = false);
     private sealed record LabelJson(string Label, float Bias, float Slope, float Offset, float Threshold, float? PassageThreshold = null);
 }

@@ -151,14 +151,20 @@ public static class TopicTrainer
             };
         });
 
+        // a label set where every document files under some label (Reuters categories) is closed: the model then
+        // gives a document with no label over its threshold its best one, and the cross-validated figures say so too
+        var atLeastOne = trainable.Count > 0 && docs.All(d => d.Labels.Count > 0);
         var gold = docs.Select(d => (IReadOnlyCollection<string>)d.Labels.ToHashSet()).ToList();
-        var predicted = Enumerable.Range(0, docs.Count)
-            .Select(i => (IReadOnlyCollection<string>)trainable.Where((_, li) => oof[li][i] >= labelModels[li].Threshold).ToHashSet())
-            .ToList();
+        var predicted = Enumerable.Range(0, docs.Count).Select(i =>
+        {
+            var tagged = trainable.Where((_, li) => oof[li][i] >= labelModels[li].Threshold).ToHashSet();
+            if (tagged.Count == 0 && atLeastOne) tagged.Add(trainable[Enumerable.Range(0, trainable.Count).MaxBy(li => oof[li][i])]);
+            return (IReadOnlyCollection<string>)tagged;
+        }).ToList();
         var report = EvaluationReport.Compute(trainable, gold, predicted);
         var version = $"{DateTime.UtcNow:yyyyMMddHHmmss}-{options.Trainer}";
         log($"trained in {watch.Elapsed.TotalSeconds:0.0} s");
-        return new TrainResult(new TopicModel(featurizer, labelModels, version, options.Trainer), report, watch.Elapsed);
+        return new TrainResult(new TopicModel(featurizer, labelModels, version, options.Trainer, atLeastOne), report, watch.Elapsed);
     }
 
     /// <summary>

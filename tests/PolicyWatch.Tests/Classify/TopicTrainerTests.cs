@@ -40,6 +40,33 @@ public sealed class TopicTrainerTests
     }
 
     [Fact]
+    public void EveryTrainingDocumentLabelled_ClosedLabelSet_ADocumentBelowEveryThresholdGetsItsBestLabel()
+    {
+        const string title = "Library hours", text = "The council extended library hours and changed parking permits.";
+        Assert.False(Trained.Value.Model.AtLeastOneLabel); // the corpus has unlabelled council minutes
+        Assert.DoesNotContain(Trained.Value.Model.Predict(title, text), p => p.Tagged);
+
+        var closed = TopicTrainer.Train(TinyCorpus.Documents().Where(d => d.Labels.Count > 0).ToList(),
+            new TrainOptions { Folds = 3, MinThreshold = 0.5f }).Model;
+        Assert.True(closed.AtLeastOneLabel);
+        var x = closed.Featurizer.Transform(title, text);
+        foreach (var predictions in new[] { closed.Predict(title, text), closed.PredictWhole(x) })
+        {
+            var tagged = Assert.Single(predictions, p => p.Tagged);
+            Assert.Equal(predictions.Max(p => p.Score), tagged.Score);
+            Assert.True(tagged.Score < closed.Labels.Single(l => l.Label == tagged.Label).Threshold, "tagged by the fallback, not its threshold");
+        }
+        // a document over a threshold keeps only what its thresholds give
+        Assert.Equal(["fruit"], closed.PredictWhole(closed.Featurizer.Transform("Orchard news", "The apple harvest in the orchard was the best in years."))
+            .Where(p => p.Tagged).Select(p => p.Label));
+
+        var dir = TempDirs.Create("closed-model");
+        closed.Save(dir);
+        Assert.True(TopicModel.Load(dir).AtLeastOneLabel);
+        TempDirs.Delete(dir);
+    }
+
+    [Fact]
     public void Explain_NamesTheWordsThatWeighed()
     {
         var model = Trained.Value.Model;
