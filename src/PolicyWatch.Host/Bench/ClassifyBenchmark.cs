@@ -129,8 +129,8 @@ public static partial class ClassifyBenchmark
             var report = ClassifyCommands.Evaluate(own.Model, set);
             sb.AppendLine($"### Real published articles, held out: `{Path.GetFileName(file)}`");
             sb.AppendLine();
-            sb.AppendLine($"{set.Count} real articles labelled like the development set and never used to choose thresholds, features or training batches");
-            sb.AppendLine("(what each set has been used for is in `models/devset/README.md`), tagged as shipped:");
+            sb.AppendLine($"{set.Count} real articles labelled like the development set, never trained on and never used to choose thresholds or features;");
+            sb.AppendLine("what each has been used for since its first score (some informed which written batches to keep) is recorded in `models/devset/README.md`. Tagged as shipped:");
             sb.AppendLine();
             sb.AppendLine("| topic | articles | precision | recall | F1 |");
             sb.AppendLine("|---|---|---|---|---|");
