@@ -18,7 +18,12 @@ public static partial class ClassifyBenchmark
         var sb = new StringBuilder();
         sb.AppendLine("## Topic classification");
         sb.AppendLine();
-        sb.AppendLine($"`policywatch bench classify` — measured {DateTime.UtcNow:yyyy-MM-dd} on {BenchmarkReport.Machine()}.");
+        // the real-article sets live outside the repository (models/devset/check.py MANIFEST TEXTS --join FILE): name them as given
+        var args = (devFile is null ? "" : $" --dev {Path.GetFileName(devFile)}")
+                   + (heldOutFiles.Count == 0 ? "" : " --held-out " + string.Join(' ', heldOutFiles.Select(Path.GetFileName)));
+        sb.AppendLine($"`policywatch bench classify{args}` — measured {DateTime.UtcNow:yyyy-MM-dd} on {BenchmarkReport.Machine()}.");
+        if (args.Length > 0)
+            sb.AppendLine("Each real-article file is its manifest in `models/devset/` joined with the texts (`check.py MANIFEST TEXTS --join FILE`).");
         sb.AppendLine();
 
         // 1. the engine on real data nobody on the project wrote
