@@ -28,7 +28,8 @@ public sealed record TermWeight(string Term, float Weight);
 /// One label's verdict on an article: the whole article's probability, the best passage's probability and where that
 /// passage is ([EvidenceStart, EvidenceEnd) in UTF-16 code units of the body; null without passages), the score
 /// (the larger of the two), and whether the label is tagged (whole article over its threshold, or one passage over
-/// the passage threshold).
+/// the passage threshold; or, for a closed label set (<see cref="TopicModel.AtLeastOneLabel"/>), the best label of
+/// an article with no other).
 /// </summary>
 public sealed record TopicPrediction(string Label, float Score, bool Tagged, float DocumentScore, float PassageScore, int? EvidenceStart, int? EvidenceEnd);
 
@@ -72,7 +73,9 @@ public sealed class TopicModel
     /// <summary>
     /// Every label's verdict on an article, from the whole text (title and body) and from each passage of the body
     /// (<see cref="Passages.Split"/>, scored without the title), so that one substantial paragraph on a topic is
-    /// enough and a topic named only in the body is found. Thread-safe.
+    /// enough and a topic named only in the body is found; one prediction per label, in the model's label order. A
+    /// closed label set's model tags the best label when no threshold is reached (<see cref="AtLeastOneLabel"/>).
+    /// Thread-safe.
     /// </summary>
     public IReadOnlyList<TopicPrediction> Predict(string title, string body) => Predict(Featurizer.Transform(title, body), body);
 
@@ -107,12 +110,22 @@ public sealed class TopicModel
 
     /// <summary>
     /// Every label's verdict on the whole document alone, without passages (how a label set of whole stories, such as
-    /// Reuters-21578, is judged): the probability, tagged when it reaches the label's threshold; no evidence.
+    /// Reuters-21578, is judged), from <paramref name="whole"/> = <c>Featurizer.Transform(title, body)</c>: the
+    /// probability, tagged when it reaches the label's threshold (or, for a closed label set, the best label when none
+    /// does); passage score 0 and no evidence. One prediction per label, in the model's label order. Thread-safe.
     /// </summary>
-    public IReadOnlyList<TopicPrediction> PredictWhole(SparseVector whole) =>
-        Fallback(Labels.Select(l => l.Probability(whole) is var p ? new TopicPrediction(l.Label, p, p >= l.Threshold, p, 0, null, null) : null!).ToList());
+    public IReadOnlyList<TopicPrediction> PredictWhole(SparseVector whole)
+    {
+        var predictions = new List<TopicPrediction>(Labels.Count);
+        foreach (var l in Labels)
+        {
+            var p = l.Probability(whole);
+            predictions.Add(new TopicPrediction(l.Label, p, p >= l.Threshold, p, 0, null, null));
+        }
+        return Fallback(predictions);
+    }
 
-    // a closed label set: nothing tagged means the best label
+    // a closed label set: nothing tagged means the best label (the list is the caller's own, so replacing in it is safe)
     private List<TopicPrediction> Fallback(List<TopicPrediction> predictions)
     {
         if (!AtLeastOneLabel || predictions.Count == 0 || predictions.Any(p => p.Tagged)) return predictions;

@@ -39,6 +39,14 @@ public sealed class ShippedModelTests
         Assert.Contains("pax-silica", Topics("", string.Join("\n\n", Filler2, PaxSilicaParagraph, Filler3)));
 
     [Fact]
+    public void ShippedModel_IsNeverAClosedLabelSet_AnArticleOnNoTopicGetsNone()
+    {
+        Assert.False(TopicModel.Load(Path.Combine(ModelsDir(), "topics")).AtLeastOneLabel);
+        Assert.False(TrainOptions.Shipped().AtLeastOneLabel);
+        Assert.Empty(Topics("Harbour parking plan debated", string.Join("\n\n", Filler1, Filler2, Filler3)));
+    }
+
+    [Fact]
     public void PassingMention_DoesNotTag()
     {
         var body = string.Join("\n\n", Filler1, Filler2 + " A passenger reading about chip export rules on her phone said the delays were a nuisance.", Filler3);

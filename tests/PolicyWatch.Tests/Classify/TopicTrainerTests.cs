@@ -63,7 +63,25 @@ public sealed class TopicTrainerTests
         var dir = TempDirs.Create("closed-model");
         closed.Save(dir);
         Assert.True(TopicModel.Load(dir).AtLeastOneLabel);
+        // a model saved before the setting existed has no such field and stays open
+        var json = Path.Combine(dir, "model.json");
+        File.WriteAllText(json, File.ReadAllText(json).Replace("\"AtLeastOneLabel\": true", "\"Unrelated\": true"));
+        Assert.False(TopicModel.Load(dir).AtLeastOneLabel);
         TempDirs.Delete(dir);
+    }
+
+    [Fact]
+    public void AtLeastOneLabelOption_OverridesWhatTheDataSays()
+    {
+        var labelled = TinyCorpus.Documents().Where(d => d.Labels.Count > 0).ToList();
+        Assert.False(TopicTrainer.Train(labelled, new TrainOptions { Folds = 3, MinThreshold = 0.5f, AtLeastOneLabel = false }).Model.AtLeastOneLabel);
+
+        // forced on a corpus with unlabelled council minutes: each of them now gets a label in the cross-validated
+        // figures too, which costs precision the open model does not pay
+        var forced = TopicTrainer.Train(TinyCorpus.Documents(), new TrainOptions { Folds = 3, MinThreshold = 0.5f, AtLeastOneLabel = true });
+        Assert.True(forced.Model.AtLeastOneLabel);
+        Assert.True(forced.CrossValidated.MicroPrecision < Trained.Value.CrossValidated.MicroPrecision,
+            $"forced {forced.CrossValidated.MicroPrecision} against open {Trained.Value.CrossValidated.MicroPrecision}");
     }
 
     [Fact]
