@@ -14,7 +14,12 @@ public sealed record TrainOptions
     public string Trainer { get; init; } = "linear-svm";
     /// <summary>Cross-validation folds used to choose each label's threshold and to report its quality.</summary>
     public int Folds { get; init; } = 5;
-    /// <summary>L2 regularisation (SDCA's l2Regularization, the SVM's lambda).</summary>
+    /// <summary>
+    /// L2 regularisation (SDCA's l2Regularization, the SVM's lambda). 0.001 by default; the shipped taxonomy uses
+    /// 0.0005: over training seeds 1–5, the mean micro-F1 at 0.00025 / 0.0005 / 0.001 / 0.002 was 0.933 / 0.936 /
+    /// 0.934 / 0.931 on the real-article development set, 0.925 / 0.921 / 0.917 / 0.914 on the first held-out set and
+    /// 0.858 / 0.862 / 0.858 / 0.850 on the second (models/devset).
+    /// </summary>
     public float L2 { get; init; } = 1e-3f;
     public int Iterations { get; init; } = 30;
     /// <summary>Seeds the fold assignment (<see cref="AssignFolds"/>), the choice of composite partners and the trainers; the shipped model uses 1.</summary>
@@ -66,13 +71,13 @@ public sealed record TrainOptions
 
     /// <summary>
     /// The settings of the shipped taxonomy model (<c>policywatch train</c> without <c>--out</c>): title-less copies,
-    /// composites, character 5-grams, the 0.7 floor and 0.6 per passage, and never a fallback label (articles with
-    /// no topic are the common case).
+    /// composites, character 5-grams, L2 0.0005, the 0.7 floor and 0.6 per passage, and never a fallback label
+    /// (articles with no topic are the common case).
     /// </summary>
     public static TrainOptions Shipped(string trainer = "linear-svm") => new()
     {
         Trainer = trainer, BodyOnlyCopies = true, CompositeCopies = true, CharacterGramLength = 5, MinThreshold = 0.7f, PassageThreshold = 0.6f,
-        AtLeastOneLabel = false,
+        L2 = 5e-4f, AtLeastOneLabel = false,
     };
 
     public static readonly string[] Trainers = ["sdca-lr", "linear-svm", "averaged-perceptron"];
