@@ -9,19 +9,29 @@ namespace PolicyWatch.Host.Bench;
 
 /// <summary>
 /// `policywatch bench classify`: the engine on Reuters-21578 (ModApte, 90 categories) scored by its own scorer, the
-/// shipped taxonomy's cross-validated quality and training time, and single-thread classification throughput.
+/// shipped taxonomy's cross-validated quality and training time, real published articles when given, and
+/// single-thread classification throughput.
 /// </summary>
 public static partial class ClassifyBenchmark
 {
-    public static async Task<string> RunAsync(string reutersDir, string trainer, string? devFile, IReadOnlyList<string> heldOutFiles, TextWriter log, CancellationToken ct)
+    /// <summary>
+    /// The markdown section: Reuters from <paramref name="reutersDir"/> (train.jsonl, test.jsonl, score.py), the
+    /// shipped recipe (seed 1) on models/training, then, when given, the joined development set
+    /// (<paramref name="devFile"/>: seed spread, cross-validated thresholds, long essays) and each joined held-out set,
+    /// and throughput. Progress goes to <paramref name="log"/>. Throws <see cref="ConfigurationException"/> when a
+    /// real-article file is missing or the trainer is unknown.
+    /// </summary>
+    public static async Task<string> RunAsync(string reutersDir, string trainer, string? devFile, IReadOnlyList<string> heldOutFiles,
+        TextWriter log, CancellationToken ct)
     {
         // a missing real-article file would leave its section out while the header still names it
         foreach (var file in heldOutFiles.Prepend(devFile).OfType<string>())
-            if (!File.Exists(file)) throw new ConfigurationException($"{file}: no such file (join it with models/devset/check.py MANIFEST TEXTS --join FILE)");
+            if (!File.Exists(file))
+                throw new ConfigurationException($"{file}: no such file (join it with models/devset/check.py MANIFEST TEXTS --join FILE)");
         var sb = new StringBuilder();
         sb.AppendLine("## Topic classification");
         sb.AppendLine();
-        // the real-article sets live outside the repository (models/devset/check.py MANIFEST TEXTS --join FILE): name them as given
+        // the real-article sets live outside the repository (check.py ... --join FILE): name them as given
         var args = (devFile is null ? "" : $" --dev {Path.GetFileName(devFile)}")
                    + (heldOutFiles.Count == 0 ? "" : " --held-out " + string.Join(' ', heldOutFiles.Select(Path.GetFileName)));
         sb.AppendLine($"`policywatch bench classify{args}` — measured {DateTime.UtcNow:yyyy-MM-dd} on {BenchmarkReport.Machine()}.");
@@ -135,15 +145,15 @@ public static partial class ClassifyBenchmark
             sb.AppendLine();
         }
 
-        // 2c. held-out real articles: nothing about the model was chosen on them, so they say what an analyst will see
+        // 2c. held-out real articles, never trained on: closer to what an analyst will see
         foreach (var file in heldOutFiles)
         {
             var set = LabeledDocument.ReadJsonLines(file);
             var report = ClassifyCommands.Evaluate(own.Model, set);
             sb.AppendLine($"### Real published articles, held out: `{Path.GetFileName(file)}`");
             sb.AppendLine();
-            sb.AppendLine($"{set.Count} real articles labelled like the development set, never trained on and never used to choose thresholds or features;");
-            sb.AppendLine("what each has been used for since its first score (the misses of some told our writers what to write next) is recorded in");
+            sb.AppendLine($"{set.Count} real articles labelled like the development set, never trained on; what each has been used for since");
+            sb.AppendLine("its first score (the misses of some told our writers what to write next; the first two helped choose L2) is recorded in");
             sb.AppendLine("`models/devset/README.md`. Tagged as shipped:");
             sb.AppendLine();
             sb.AppendLine("| topic | articles | precision | recall | F1 |");

@@ -48,7 +48,11 @@ public static class BenchCommand
         var trainer = new Option<string>("--trainer") { Description = "linear-svm, sdca-lr or averaged-perceptron", DefaultValueFactory = _ => "linear-svm" };
         trainer.AcceptOnlyFromAmong(Classify.TrainOptions.Trainers);
         var devset = new Option<string?>("--dev") { Description = "The real-article development set, joined (models/devset/check.py --join), for real-text figures" };
-        var heldOut = new Option<string[]>("--held-out") { Description = "Held-out sets of real articles, joined (models/devset/check.py --join), judged once by the shipped recipe; repeatable", AllowMultipleArgumentsPerToken = true };
+        var heldOut = new Option<string[]>("--held-out")
+        {
+            Description = "Joined held-out sets of real articles (models/devset/check.py --join), each scored by the shipped recipe (seed 1)",
+            AllowMultipleArgumentsPerToken = true,
+        };
         var classify = new Command("classify", "Classifier quality on Reuters-21578, on the taxonomy and on real articles, training time and throughput");
         classify.Options.Add(reuters);
         classify.Options.Add(devset);

@@ -109,7 +109,7 @@ public static class ClassifyCommands
         var model = ModelOption();
         var input = new Option<string>("--in") { Description = "JSON Lines of {\"id\",\"title\",\"text\"}", Required = true };
         var output = new Option<string>("--out") { Description = "JSON Lines of {\"id\",\"topics\":[...],\"scores\":{...},\"documentScores\":{...},\"passageScores\":{...}}", Required = true };
-        var atLeastOne = new Option<bool>("--at-least-one") { Description = "Give every document its best label when none passes its threshold (a model trained on a closed label set, where every example has a label, always does)" };
+        var atLeastOne = AtLeastOneOption();
         var command = new Command("classify", "Tag documents from a JSON Lines file with a trained model (default: the shipped one)");
         command.Options.Add(model);
         command.Options.Add(input);
@@ -142,7 +142,7 @@ public static class ClassifyCommands
     {
         var model = ModelOption();
         var data = new Option<string>("--data") { Description = "Labelled JSON Lines to score against", Required = true };
-        var atLeastOne = new Option<bool>("--at-least-one") { Description = "Give every document its best label when none passes its threshold (a model trained on a closed label set, where every example has a label, always does)" };
+        var atLeastOne = AtLeastOneOption();
         var wholeOnly = new Option<bool>("--whole-only") { Description = "Judge whole documents only, without passages (for comparison)" };
         var passageThreshold = new Option<float?>("--passage-threshold") { Description = "Use this passage threshold for every label (for tuning)" };
         var command = new Command("eval", "Per-label and micro/macro precision, recall and F1 of a model on labelled data");
@@ -214,6 +214,11 @@ public static class ClassifyCommands
         return topics;
     }
 
+    private static Option<bool> AtLeastOneOption() => new("--at-least-one")
+    {
+        Description = "Give every document its best label when none passes its threshold (a model trained on a closed label set, "
+                      + "where every example has a label, always does)",
+    };
 
     private static Option<string?> ModelOption() => new("--model") { Description = "Model folder (default: the shipped model named by models/topics.json)" };
 

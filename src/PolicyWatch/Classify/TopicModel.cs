@@ -43,7 +43,8 @@ public sealed class TopicModel
     private const string ModelFile = "model.json";
     private const string WeightsFile = "weights.bin";
 
-    public TopicModel(TextFeaturizer featurizer, IReadOnlyList<LabelModel> labels, string version, string trainer, bool atLeastOneLabel = false)
+    public TopicModel(TextFeaturizer featurizer, IReadOnlyList<LabelModel> labels, string version, string trainer,
+        bool atLeastOneLabel = false)
     {
         Featurizer = featurizer;
         Labels = labels;
@@ -59,10 +60,10 @@ public sealed class TopicModel
     public string Trainer { get; }
 
     /// <summary>
-    /// True when every training document carried a label (a closed label set such as Reuters-21578's categories, where
-    /// each story files under at least one): a document whose labels all fall short of their thresholds then gets its
-    /// best-scoring label (rank cut-off 1 as a fallback to the per-label thresholds). False for the shipped taxonomy,
-    /// whose training data holds articles with no topic.
+    /// True for a model of a closed label set (<see cref="TrainOptions.AtLeastOneLabel"/>; inferred when every training
+    /// document carried a label, as Reuters-21578's stories each file under at least one category): a document whose
+    /// labels all fall short of their thresholds then gets its best-scoring label (rank cut-off 1 as a fallback to the
+    /// per-label thresholds). Always false for the shipped taxonomy, where no topic is a common outcome.
     /// </summary>
     public bool AtLeastOneLabel { get; }
 
@@ -158,7 +159,8 @@ public sealed class TopicModel
         Directory.CreateDirectory(dir);
         Featurizer.Save(Path.Combine(dir, FeaturizerFile));
         var meta = new ModelJson(Version, Trainer, Featurizer.Dimension,
-            Labels.Select(l => new LabelJson(l.Label, l.Bias, l.Slope, l.Offset, l.Threshold, l.PassageThreshold)).ToList(), AtLeastOneLabel);
+            Labels.Select(l => new LabelJson(l.Label, l.Bias, l.Slope, l.Offset, l.Threshold, l.PassageThreshold)).ToList(),
+            AtLeastOneLabel);
         File.WriteAllText(Path.Combine(dir, ModelFile), JsonSerializer.Serialize(meta, new JsonSerializerOptions { WriteIndented = true }));
         using var w = new BinaryWriter(File.Create(Path.Combine(dir, WeightsFile)));
         foreach (var l in Labels)
