@@ -25,6 +25,9 @@ public sealed class HostSlots(NpgsqlDataSource db) : IHostSlots
                 new { key }, cancellationToken: ct)) ?? 0;
             // a few milliseconds more than asked: timers fire up to a tick early and the server stamps arrivals late
             if (wait > 0) await Task.Delay(TimeSpan.FromSeconds(wait) + SafetyMargin, ct);
+            // reserved at the start as well as at the end: a holder killed mid-request frees the lock with its session
+            // and never records its end, and the next holder must still wait a delay after this request began
+            await MarkNextStartAsync(conn, key, delay, ct);
             return new Lease(conn, key, delay);
         }
         catch
@@ -34,6 +37,13 @@ public sealed class HostSlots(NpgsqlDataSource db) : IHostSlots
         }
     }
 
+    // autocommitted, so it is visible to the next holder before the lock is let go
+    private static Task MarkNextStartAsync(NpgsqlConnection conn, string key, TimeSpan delay, CancellationToken ct) =>
+        conn.ExecuteAsync(new CommandDefinition("""
+            INSERT INTO host_slots (host, next_start) VALUES (@key, clock_timestamp() + @delay)
+            ON CONFLICT (host) DO UPDATE SET next_start = excluded.next_start
+            """, new { key, delay }, cancellationToken: ct));
+
     private sealed class Lease(NpgsqlConnection conn, string key, TimeSpan delay) : IAsyncDisposable
     {
         public async ValueTask DisposeAsync()
@@ -42,10 +52,7 @@ public sealed class HostSlots(NpgsqlDataSource db) : IHostSlots
             {
                 // the next request may start a delay after this one ended; committed before the lock is let go (one
                 // batch would be one transaction, and the next holder would read the old time)
-                await conn.ExecuteAsync(new CommandDefinition("""
-                    INSERT INTO host_slots (host, next_start) VALUES (@key, clock_timestamp() + @delay)
-                    ON CONFLICT (host) DO UPDATE SET next_start = excluded.next_start
-                    """, new { key, delay }));
+                await MarkNextStartAsync(conn, key, delay, CancellationToken.None);
                 await conn.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_unlock(hashtextextended('policywatch-host:' || @key, 0))", new { key }));
             }
             catch (NpgsqlException)

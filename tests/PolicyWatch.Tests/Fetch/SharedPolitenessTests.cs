@@ -35,4 +35,30 @@ public sealed class SharedPolitenessTests(PostgresFixture pg)
         var other = DateTimeOffset.UtcNow;
         await using (await throttles[0].AcquireAsync("other.example", default)) Assert.True(DateTimeOffset.UtcNow - other < delay);
     }
+
+    [Fact]
+    public async Task AHolderKilledMidRequest_TheNextStillWaitsADelayAfterItBegan()
+    {
+        var db = await pg.CreateDatabaseAsync();
+        var delay = TimeSpan.FromMilliseconds(400);
+        await using var dying = NpgsqlDataSource.Create(db);
+        await using var survivor = NpgsqlDataSource.Create(db);
+        var slots = new HostSlots(dying);
+        // a first request ends normally, so the host has a recorded slot
+        await (await slots.AcquireAsync("gov.example", delay, default)).DisposeAsync();
+        await Task.Delay(delay + TimeSpan.FromMilliseconds(50));
+
+        // the second holder's session dies with its process: the lock goes, its end is never written
+        var lease = await slots.AcquireAsync("gov.example", delay, default);
+        var began = DateTimeOffset.UtcNow;
+        await using (var admin = await survivor.OpenConnectionAsync())
+        await using (var kill = new NpgsqlCommand(
+            "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND granted AND pid <> pg_backend_pid()", admin))
+            await kill.ExecuteNonQueryAsync();
+
+        await using (await new HostSlots(survivor).AcquireAsync("gov.example", delay, default))
+            Assert.True(DateTimeOffset.UtcNow - began >= delay - TimeSpan.FromMilliseconds(15),
+                $"next request {(DateTimeOffset.UtcNow - began).TotalMilliseconds:0} ms after the killed one began");
+        try { await lease.DisposeAsync(); } catch (NpgsqlException) { } // its connection is gone
+    }
 }
