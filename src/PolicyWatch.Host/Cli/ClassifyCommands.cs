@@ -207,12 +207,9 @@ public static class ClassifyCommands
         return EvaluationReport.Compute(labels, docs.Select(d => (IReadOnlyCollection<string>)d.Labels.ToHashSet()).ToList(), predicted);
     }
 
-    internal static List<string> Decide(IReadOnlyList<TopicPrediction> predictions, bool atLeastOne)
-    {
-        var topics = predictions.Where(p => p.Tagged).OrderByDescending(p => p.Score).Select(p => p.Label).ToList();
-        if (topics.Count == 0 && atLeastOne && predictions.Count > 0) topics.Add(predictions.MaxBy(p => p.Score)!.Label);
-        return topics;
-    }
+    internal static List<string> Decide(IReadOnlyList<TopicPrediction> predictions, bool atLeastOne) =>
+        (atLeastOne ? TopicModel.TagBestWhenNone(predictions) : predictions)
+            .Where(p => p.Tagged).OrderByDescending(p => p.Score).Select(p => p.Label).ToList();
 
     private static Option<bool> AtLeastOneOption() => new("--at-least-one")
     {

@@ -17,8 +17,8 @@ public readonly record struct SparseVector(int[] Indices, float[] Values)
 }
 
 /// <summary>
-/// Text to features, shared by every label: TF-IDF word uni- and bigrams and character n-grams (4-grams, 5 for the shipped taxonomy) of the title and of
-/// the body, featurised separately so that a word in the headline can weigh more than the same word in the body.
+/// Text to features, shared by every label: TF-IDF word uni- and bigrams and character n-grams (4-grams; 5 for the
+/// shipped taxonomy) of the title and of the body, featurised separately so that a word in the headline can weigh more than the same word in the body.
 /// The fitted ML.NET transformer is thread-safe; prediction engines are pooled because they are not.
 /// </summary>
 public sealed class TextFeaturizer

@@ -106,7 +106,7 @@ public sealed class TopicModel
             result.Add(new TopicPrediction(label.Label, Math.Max(doc, passages.Count == 1 ? doc : best), tagged, doc, best,
                 evidence?.Start, evidence?.End));
         }
-        return Fallback(result);
+        return AtLeastOneLabel ? TagBestWhenNone(result) : result;
     }
 
     /// <summary>
@@ -123,16 +123,19 @@ public sealed class TopicModel
             var p = l.Probability(whole);
             predictions.Add(new TopicPrediction(l.Label, p, p >= l.Threshold, p, 0, null, null));
         }
-        return Fallback(predictions);
+        return AtLeastOneLabel ? TagBestWhenNone(predictions) : predictions;
     }
 
-    // a closed label set: nothing tagged means the best label (the list is the caller's own, so replacing in it is safe)
-    private List<TopicPrediction> Fallback(List<TopicPrediction> predictions)
+    /// <summary>
+    /// Rank cut-off 1 as a fallback: <paramref name="predictions"/> unchanged when any is tagged (or there are none),
+    /// else a copy with the highest-scoring one tagged. What a closed label set's model does (<see cref="AtLeastOneLabel"/>),
+    /// and what <c>classify</c>/<c>eval --at-least-one</c> ask of any model.
+    /// </summary>
+    public static IReadOnlyList<TopicPrediction> TagBestWhenNone(IReadOnlyList<TopicPrediction> predictions)
     {
-        if (!AtLeastOneLabel || predictions.Count == 0 || predictions.Any(p => p.Tagged)) return predictions;
-        var best = predictions.IndexOf(predictions.MaxBy(p => p.Score)!);
-        predictions[best] = predictions[best] with { Tagged = true };
-        return predictions;
+        if (predictions.Count == 0 || predictions.Any(p => p.Tagged)) return predictions;
+        var best = predictions.MaxBy(p => p.Score)!;
+        return predictions.Select(p => ReferenceEquals(p, best) ? p with { Tagged = true } : p).ToList();
     }
 
     /// <summary>The words and phrases of the document that pushed this label's score up the most.</summary>
