@@ -36,14 +36,28 @@ public sealed class WebUiTests(PostgresFixture pg) : IAsyncLifetime
     private void Go(string path) => _browser.Navigate().GoToUrl(new Uri(_app.BaseUrl, path));
     private IWebElement Find(By by) => new WebDriverWait(_browser, TimeSpan.FromSeconds(10)).Until(d => d.FindElement(by));
 
-    /// <summary>Waits for the text: after a click the old page can still be there for a moment.</summary>
+    /// <summary>Waits for the text: after a click the old page can still be there for a moment, and a part the page
+    /// re-renders can be replaced between finding an element and reading it.</summary>
     private void WaitForText(By by, string expected)
     {
         var wait = new WebDriverWait(_browser, TimeSpan.FromSeconds(10));
-        wait.IgnoreExceptionTypes(typeof(NoSuchElementException), typeof(StaleElementReferenceException));
-        try { wait.Until(d => d.FindElement(by).Text == expected); }
+        wait.IgnoreExceptionTypes(typeof(NoSuchElementException));
+        try { wait.Until(d => { try { return d.FindElement(by).Text == expected; } catch (WebDriverException e) when (Replaced(e)) { return false; } }); }
         catch (WebDriverTimeoutException) { Assert.Equal(expected, _browser.FindElement(by).Text); }
     }
+
+    /// <summary>Clicks the element, finding it again if the page replaced it under the click.</summary>
+    private void Click(By by) => new WebDriverWait(_browser, TimeSpan.FromSeconds(10)).Until(d =>
+    {
+        try { d.FindElement(by).Click(); return true; }
+        catch (NoSuchElementException) { return false; }
+        catch (WebDriverException e) when (Replaced(e)) { return false; }
+    });
+
+    /// <summary>Chromium reports a node replaced by a re-render either as a stale reference or, when the node id
+    /// outlived its document, as an unknown error "Node with given id does not belong to the document".</summary>
+    private static bool Replaced(WebDriverException e) =>
+        e is StaleElementReferenceException || e.Message.Contains("does not belong to the document", StringComparison.Ordinal);
 
     private void SignIn(string user = "ana", string password = ServedApp.AnalystPassword)
     {
@@ -51,7 +65,7 @@ public sealed class WebUiTests(PostgresFixture pg) : IAsyncLifetime
         Assert.Contains("/login", _browser.Url);
         Find(By.Id("username")).SendKeys(user);
         Find(By.Id("password")).SendKeys(password);
-        Find(By.Id("sign-in")).Click();
+        Click(By.Id("sign-in"));
         Find(By.Id("search-form"));
     }
 
@@ -61,21 +75,21 @@ public sealed class WebUiTests(PostgresFixture pg) : IAsyncLifetime
         SignIn();
 
         Find(By.Id("q")).SendKeys("export controls");
-        Find(By.Id("search")).Click();
+        Click(By.Id("search"));
         WaitForText(By.Id("result-count"), "2 results");
         Assert.Contains("<mark>", Find(By.CssSelector(".hit .snippet")).GetAttribute("innerHTML"));
 
         // filter: only Pax Silica
         Find(By.Id("q")).Clear();
-        Find(By.CssSelector("input[data-topic='pax-silica']")).Click();
-        Find(By.Id("search")).Click();
+        Click(By.CssSelector("input[data-topic='pax-silica']"));
+        Click(By.Id("search"));
         WaitForText(By.Id("result-count"), "1 result");
         WaitForText(By.CssSelector(".hit-title"), "Allies sign the Pax Silica declaration");
 
         // open the article and reject its tag
-        Find(By.CssSelector(".hit-title")).Click();
+        Click(By.CssSelector(".hit-title"));
         WaitForText(By.Id("article-title"), "Allies sign the Pax Silica declaration");
-        Find(By.CssSelector(".tagline[data-topic='pax-silica'] button[data-action='reject']")).Click();
+        Click(By.CssSelector(".tagline[data-topic='pax-silica'] button[data-action='reject']"));
         new WebDriverWait(_browser, TimeSpan.FromSeconds(10)).Until(d => d.FindElements(By.CssSelector(".tagline[data-topic='pax-silica']")).Count == 0);
         Assert.DoesNotContain(await _app.Store.GetTopicsAsync(_app.ArticleIds[2]), t => t.Topic == "pax-silica");
     }
@@ -85,11 +99,11 @@ public sealed class WebUiTests(PostgresFixture pg) : IAsyncLifetime
     {
         SignIn();
         Find(By.Id("q")).SendKeys("export controls");
-        Find(By.Id("search")).Click();
+        Click(By.Id("search"));
         WaitForText(By.Id("result-count"), "2 results");
 
         Find(By.Id("save-name")).SendKeys("Export <watch>");
-        Find(By.Id("save-search")).Click();
+        Click(By.Id("save-search"));
         WaitForText(By.CssSelector("#saved-searches .saved a"), "Export <watch>");
         var saved = Assert.Single(await _app.Store.ListSavedSearchesAsync((await _app.Store.VerifyUserAsync("ana", ServedApp.AnalystPassword))!.Id));
         using (var json = System.Text.Json.JsonDocument.Parse(saved.QueryJson))
@@ -99,12 +113,12 @@ public sealed class WebUiTests(PostgresFixture pg) : IAsyncLifetime
         await _app.AddArticleAsync("Export controls reach memory chips", "The export controls now cover memory chips.", ["export-controls"], "2026-11-21T08:00:00Z");
         Go("/");
         WaitForText(By.CssSelector("#saved-searches .new-count"), "1 new");
-        Find(By.CssSelector("#saved-searches .saved a")).Click();
+        Click(By.CssSelector("#saved-searches .saved a"));
         WaitForText(By.Id("result-count"), "3 results");
         Assert.Equal("export controls", Find(By.Id("q")).GetAttribute("value"));
         Assert.Empty(_browser.FindElements(By.CssSelector("#saved-searches .new-count")));
 
-        Find(By.CssSelector("#saved-searches button[data-delete]")).Click();
+        Click(By.CssSelector("#saved-searches button[data-delete]"));
         new WebDriverWait(_browser, TimeSpan.FromSeconds(10)).Until(d => d.FindElements(By.CssSelector("#saved-searches .saved")).Count == 0);
     }
 
@@ -118,24 +132,24 @@ public sealed class WebUiTests(PostgresFixture pg) : IAsyncLifetime
 
         // a bad time zone is refused with the reason, the form keeps what was typed
         Find(By.Id("sub-email")).SendKeys("desk@example.test");
-        Find(By.CssSelector("#subscriber-form input[name='topic'][value='pax-silica']")).Click();
-        Find(By.CssSelector("#subscriber-form input[data-search='Chip rules']")).Click();
+        Click(By.CssSelector("#subscriber-form input[name='topic'][value='pax-silica']"));
+        Click(By.CssSelector("#subscriber-form input[data-search='Chip rules']"));
         Find(By.CssSelector("#subscriber-form input[name='timeZone']")).Clear();
         Find(By.CssSelector("#subscriber-form input[name='timeZone']")).SendKeys("Mars/Olympus");
-        Find(By.Id("save-subscriber")).Click();
+        Click(By.Id("save-subscriber"));
         WaitForText(By.Id("subscriber-error"), "'Mars/Olympus' is not an IANA time zone");
         Assert.Equal("desk@example.test", Find(By.Id("sub-email")).GetAttribute("value"));
 
         Find(By.CssSelector("#subscriber-form input[name='timeZone']")).Clear();
         Find(By.CssSelector("#subscriber-form input[name='timeZone']")).SendKeys("Europe/Brussels");
-        Find(By.Id("save-subscriber")).Click();
+        Click(By.Id("save-subscriber"));
         WaitForText(By.Id("admin-message"), "desk@example.test saved.");
         var saved = (await _app.Store.FindSubscriberAsync("desk@example.test"))!;
         Assert.Equal(["pax-silica"], saved.Topics);
         Assert.Single(saved.SavedSearches);
         Assert.Equal("Europe/Brussels", saved.TimeZone);
 
-        Find(By.CssSelector("button[data-remove='desk@example.test']")).Click();
+        Click(By.CssSelector("button[data-remove='desk@example.test']"));
         WaitForText(By.Id("admin-message"), "desk@example.test removed.");
         Assert.Null(await _app.Store.FindSubscriberAsync("desk@example.test"));
     }
@@ -156,7 +170,7 @@ public sealed class WebUiTests(PostgresFixture pg) : IAsyncLifetime
         Go("/login");
         Find(By.Id("username")).SendKeys("ana");
         Find(By.Id("password")).SendKeys("not the password");
-        Find(By.Id("sign-in")).Click();
+        Click(By.Id("sign-in"));
         WaitForText(By.Id("login-error"), "Wrong user name or password.");
     }
 }
