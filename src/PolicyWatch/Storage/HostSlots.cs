@@ -22,13 +22,17 @@ public sealed class HostSlots(NpgsqlDataSource db) : IHostSlots
         try
         {
             await conn.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_lock(hashtextextended('policywatch-host:' || @key, 0))", new { key }, cancellationToken: ct));
-            var wait = await conn.ExecuteScalarAsync<double?>(new CommandDefinition(
-                "SELECT greatest(extract(epoch FROM (next_start - clock_timestamp())), 0)::float8 FROM host_slots WHERE host = @key",
-                new { key }, cancellationToken: ct)) ?? 0;
-            if (wait > 0) await Task.Delay(TimeSpan.FromSeconds(wait) + SafetyMargin, ct);
+            // seconds until the host's next start, negative once it has passed; the margin applies either way (a
+            // holder that read "0" right at the next start used to go with no margin, 21 ms after a 20 ms slot ended)
+            var untilNext = await conn.ExecuteScalarAsync<double?>(new CommandDefinition(
+                "SELECT extract(epoch FROM (next_start - clock_timestamp()))::float8 FROM host_slots WHERE host = @key",
+                new { key }, cancellationToken: ct));
+            if (untilNext is { } seconds && TimeSpan.FromSeconds(seconds) + SafetyMargin is { Ticks: > 0 } wait)
+                await Task.Delay(wait, ct);
             // reserved at the start as well as at the end: a holder killed mid-request frees the lock with its session
-            // and never records its end, and the next holder must still wait a delay after this request began
-            await MarkNextStartAsync(conn, key, delay, ct);
+            // and never records its end. Its request reached the host some time after this point (a loaded process
+            // took 15 ms), so the next holder waits two delays from here; a live holder's end overwrites this
+            await MarkNextStartAsync(conn, key, delay * 2, ct);
             return new Lease(conn, key, delay);
         }
         catch

@@ -37,7 +37,7 @@ public sealed class SharedPolitenessTests(PostgresFixture pg)
     }
 
     [Fact]
-    public async Task AHolderKilledMidRequest_TheNextStillWaitsADelayAfterItBegan()
+    public async Task AHolderKilledMidRequest_TheNextWaitsTwoDelaysAfterItBegan()
     {
         var db = await pg.CreateDatabaseAsync();
         var delay = TimeSpan.FromMilliseconds(400);
@@ -57,7 +57,8 @@ public sealed class SharedPolitenessTests(PostgresFixture pg)
             await kill.ExecuteNonQueryAsync();
 
         await using (await new HostSlots(survivor).AcquireAsync("gov.example", delay, default))
-            Assert.True(DateTimeOffset.UtcNow - began >= delay - TimeSpan.FromMilliseconds(15),
+            // its request reached the host at some unknown time after it began: two delays cover that
+            Assert.True(DateTimeOffset.UtcNow - began >= 2 * delay - TimeSpan.FromMilliseconds(15),
                 $"next request {(DateTimeOffset.UtcNow - began).TotalMilliseconds:0} ms after the killed one began");
         try { await lease.DisposeAsync(); } catch (NpgsqlException) { } // its connection is gone
     }

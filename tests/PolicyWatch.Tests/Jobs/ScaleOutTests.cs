@@ -95,7 +95,7 @@ public sealed class ScaleOutTests(PostgresFixture pg) : IAsyncLifetime
                 var worst = gaps.Select((g, i) => (g, i)).OrderBy(x => x.g).Take(3).Select(x => $"{x.g.TotalMilliseconds:0.0} ms {arrivals[x.i].Path} -> {arrivals[x.i + 1].Path}");
                 Console.WriteLine($"{host.BaseUrl}: {string.Join("; ", worst)}");
                 // arrivals are stamped by this process's handler on a thread pool shared with four busy processes: allow
-                // the stamps 2 ms of jitter (one CI run saw 19.8 ms); a request that skipped the shared slot would be far closer
+                // the stamps 2 ms of jitter (the slots add 15 ms; a request that skipped the shared slot would be far closer)
                 var tooClose = gaps.Count(g => g < Delay - TimeSpan.FromMilliseconds(2));
                 Assert.True(tooClose == 0, $"{host.BaseUrl}: {tooClose} of {gaps.Count} gaps under {Delay.TotalMilliseconds} ms (smallest {gaps.Min().TotalMilliseconds:0.0} ms)");
             }
