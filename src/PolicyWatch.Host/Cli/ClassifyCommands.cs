@@ -27,6 +27,8 @@ public static class ClassifyCommands
         var charGrams = new Option<int?>("--char-grams") { Description = "Length of the character n-grams, 3 to 6 (default 5 for the shipped taxonomy, 4 with --out)" };
         charGrams.Validators.Add(r => { if (r.GetValueOrDefault<int?>() is < 3 or > 6) r.AddError("--char-grams must be between 3 and 6"); });
         var seed = new Option<int>("--seed") { Description = "Seed for fold assignment and composite partners (default 1, the shipped model's)", DefaultValueFactory = _ => 1 };
+        var members = new Option<int?>("--members") { Description = "Models to train with different seeds and average into one (default 1)" };
+        members.Validators.Add(r => { if (r.GetValueOrDefault<int?>() is < 1 or > 50) r.AddError("--members must be between 1 and 50"); });
         var minThreshold = new Option<float?>("--min-threshold") { Description = "Lowest whole-article threshold per label (default 0.7 for the shipped taxonomy, none with --out)" };
         var command = new Command("train", "Train one classifier per label found in the data; print cross-validated precision, recall and F1");
         command.Options.Add(data);
@@ -42,6 +44,7 @@ public static class ClassifyCommands
         command.Options.Add(minThreshold);
         command.Options.Add(seed);
         command.Options.Add(charGrams);
+        command.Options.Add(members);
         command.Options.Add(dev);
         command.SetAction(async (parse, ct) =>
         {
@@ -70,6 +73,7 @@ public static class ClassifyCommands
                 CompositeCopies = !parse.GetValue(noComposites) && (parse.GetValue(composites) || start.CompositeCopies),
                 MinThreshold = parse.GetValue(minThreshold) ?? start.MinThreshold,
                 CharacterGramLength = parse.GetValue(charGrams) ?? start.CharacterGramLength,
+                Members = parse.GetValue(members) ?? start.Members,
             };
             var result = TopicTrainer.Train(docs, options, m => err.WriteLine(m));
             var o = parse.InvocationConfiguration.Output;

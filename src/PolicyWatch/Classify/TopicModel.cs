@@ -138,6 +138,42 @@ public sealed class TopicModel
         return predictions.Select(p => ReferenceEquals(p, best) ? p with { Tagged = true } : p).ToList();
     }
 
+    /// <summary>
+    /// One model whose log-odds for every label are the mean of <paramref name="members"/>' calibrated log-odds (an
+    /// ensemble of linear models is itself linear: weights <c>mean(−slope·w)</c>, bias <c>mean(−slope·b − offset)</c>),
+    /// so it predicts at one model's cost. Thresholds are the members' means. Members must share one featuriser
+    /// (same vocabulary; training texts fix it) and label list; otherwise throws <see cref="ArgumentException"/>.
+    /// </summary>
+    public static TopicModel AverageLogOdds(IReadOnlyList<TopicModel> members, string version)
+    {
+        if (members.Count == 0) throw new ArgumentException("no members to average", nameof(members));
+        var first = members[0];
+        foreach (var m in members.Skip(1))
+        {
+            if (!m.Featurizer.FeatureNames.AsSpan().SequenceEqual(first.Featurizer.FeatureNames))
+                throw new ArgumentException("members were featurised differently", nameof(members));
+            if (!m.Labels.Select(l => l.Label).SequenceEqual(first.Labels.Select(l => l.Label)))
+                throw new ArgumentException("members have different labels", nameof(members));
+        }
+        var labels = first.Labels.Select((l, li) =>
+        {
+            var weights = new float[first.Featurizer.Dimension];
+            var bias = 0f;
+            foreach (var m in members)
+            {
+                var member = m.Labels[li];
+                for (var i = 0; i < weights.Length; i++) weights[i] -= member.Slope * member.Weights[i] / members.Count;
+                bias -= (member.Slope * member.Bias + member.Offset) / members.Count;
+            }
+            return new LabelModel
+            {
+                Label = l.Label, Weights = weights, Bias = bias, Slope = -1, Offset = 0,
+                Threshold = members.Average(m => m.Labels[li].Threshold), PassageThreshold = members.Average(m => m.Labels[li].PassageThreshold),
+            };
+        }).ToList();
+        return new TopicModel(first.Featurizer, labels, version, first.Trainer, first.AtLeastOneLabel);
+    }
+
     /// <summary>The words and phrases of the document that pushed this label's score up the most.</summary>
     public IReadOnlyList<TermWeight> Explain(SparseVector x, LabelModel label, int count = 6)
     {

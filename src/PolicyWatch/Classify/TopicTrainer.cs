@@ -69,16 +69,24 @@ public sealed record TrainOptions
     /// false, so that training it on a file without no-topic examples can never make every article get a topic.
     /// </summary>
     public bool? AtLeastOneLabel { get; init; }
+    /// <summary>
+    /// How many models to train and average (an ensemble folded into one model, so prediction costs the same): member
+    /// <c>b</c> uses seed <c>Seed + 1000·b</c> (its own folds, composite partners and SVM sampling), and the result's
+    /// log-odds are the members' calibrated log-odds averaged (<see cref="TopicModel.AverageLogOdds"/>). 1 trains one model.
+    /// </summary>
+    public int Members { get; init; } = 1;
 
     /// <summary>
     /// The settings of the shipped taxonomy model (<c>policywatch train</c> without <c>--out</c>): title-less copies,
-    /// composites, character 5-grams, L2 0.0005, the 0.7 floor and 0.6 per passage, and never a fallback label
-    /// (articles with no topic are the common case).
+    /// composites, character 5-grams, L2 0.0005, the 0.7 floor and 0.6 per passage, never a fallback label
+    /// (articles with no topic are the common case), and five members averaged: over base seeds 1–5 the held-out sets'
+    /// mean micro-F1 was unchanged (0.888 one model, 0.889 five) but the spread between seeds narrowed (holdout-4:
+    /// 0.865–0.895 one model, 0.865–0.879 five), so the shipped model depends less on one seed's luck.
     /// </summary>
     public static TrainOptions Shipped(string trainer = "linear-svm") => new()
     {
         Trainer = trainer, BodyOnlyCopies = true, CompositeCopies = true, CharacterGramLength = 5, MinThreshold = 0.7f, PassageThreshold = 0.6f,
-        L2 = 5e-4f, AtLeastOneLabel = false,
+        L2 = 5e-4f, AtLeastOneLabel = false, Members = 5,
     };
 
     public static readonly string[] Trainers = ["sdca-lr", "linear-svm", "averaged-perceptron"];
@@ -98,10 +106,30 @@ public static class TopicTrainer
         public bool Label { get; set; }
     }
 
+    /// <summary>
+    /// Trains on <paramref name="docs"/> (labels found in them; unlabelled documents are negatives for every label) and
+    /// returns the model with its cross-validated report (with <see cref="TrainOptions.Members"/> over 1, the averaged
+    /// model and the first member's report). <paramref name="log"/> receives progress lines. Throws
+    /// <see cref="ConfigurationException"/> for an unknown trainer.
+    /// </summary>
     public static TrainResult Train(IReadOnlyList<LabeledDocument> docs, TrainOptions options, Action<string>? log = null)
     {
         var watch = Stopwatch.StartNew();
         log ??= _ => { };
+        if (options.Members > 1)
+        {
+            var members = Enumerable.Range(0, options.Members)
+                .Select(b => TrainSingle(docs, options with { Seed = options.Seed + 1000 * b }, b == 0 ? log : _ => { })).ToList();
+            log($"{options.Members} members averaged; cross-validated figures are the first member's (seed {options.Seed})");
+            var merged = TopicModel.AverageLogOdds(members.Select(m => m.Model).ToList(), $"{DateTime.UtcNow:yyyyMMddHHmmss}-{options.Trainer}");
+            return new TrainResult(merged, members[0].CrossValidated, watch.Elapsed);
+        }
+        return TrainSingle(docs, options, log);
+    }
+
+    private static TrainResult TrainSingle(IReadOnlyList<LabeledDocument> docs, TrainOptions options, Action<string> log)
+    {
+        var watch = Stopwatch.StartNew();
         var labels = docs.SelectMany(d => d.Labels).Distinct().Order(StringComparer.Ordinal).ToList();
         var frequency = labels.ToDictionary(l => l, l => docs.Count(d => d.Labels.Contains(l)));
         var trainable = labels.Where(l => frequency[l] >= options.MinPositives).ToList();

@@ -176,6 +176,7 @@ public sealed class TopicTrainerTests
         Assert.NotNull(fruit["cv"]);
         Assert.Equal(7, json["training"]!["seed"]!.GetValue<int>());
         Assert.Equal(5, json["training"]!["characterGrams"]!.GetValue<int>());
+        Assert.Equal(5, json["training"]!["members"]!.GetValue<int>());
 
         // a retrain without the development set must not leave the old model's real-article figures behind
         Taxonomy.Load(path).Record(result.Model, result.CrossValidated);
@@ -240,5 +241,44 @@ public sealed class TopicTrainerTests
         var differingPairs = Enumerable.Range(0, 103).SelectMany(i => Enumerable.Range(i + 1, 102 - i).Select(j => (i, j)))
             .Count(p => (folds[p.i] == folds[p.j]) != (other[p.i] == other[p.j]));
         Assert.True(differingPairs > 0);
+    }
+
+    [Fact]
+    public void Members_AreOneModelWhoseLogOddsAreTheMembersMean()
+    {
+        var docs = TinyCorpus.Documents();
+        var options = new TrainOptions { Folds = 3, MinThreshold = 0.5f, Seed = 3 };
+        var a = TopicTrainer.Train(docs, options).Model;
+        var b = TopicTrainer.Train(docs, options with { Seed = 1003 }).Model;
+        var merged = TopicTrainer.Train(docs, options with { Members = 2 }).Model;
+
+        static float Logit(float p) => MathF.Log(p / (1 - p));
+        foreach (var (title, text) in new[] { ("Orchard news", "The apple harvest in the orchard was the best in years."),
+                     ("Library hours", "The council extended library hours and changed parking permits."), ("", "A ferry in a storm.") })
+        {
+            var x = merged.Featurizer.Transform(title, text);
+            foreach (var (l, li) in merged.Labels.Select((l, li) => (l, li)))
+            {
+                var expected = (Logit(a.Labels[li].Probability(x)) + Logit(b.Labels[li].Probability(x))) / 2;
+                Assert.Equal(expected, Logit(l.Probability(x)), 2);
+                Assert.Equal((a.Labels[li].Threshold + b.Labels[li].Threshold) / 2, l.Threshold, 4);
+            }
+        }
+        // the two seeds gave different models, so the mean is not one of them
+        var w = merged.Featurizer.Transform("Orchard news", "The apple harvest in the orchard was the best in years.");
+        Assert.NotEqual(a.Labels[0].Probability(w), b.Labels[0].Probability(w));
+        // still one model's size, and it tags as its members do
+        Assert.Equal(a.Labels[0].Weights.Length, merged.Labels[0].Weights.Length);
+        Assert.Equal(["fruit"], merged.Predict("Orchard news", "The apple harvest in the orchard was the best in years.").Where(p => p.Tagged).Select(p => p.Label));
+    }
+
+    [Fact]
+    public void AverageLogOdds_MembersFeaturisedDifferently_Throws()
+    {
+        var docs = TinyCorpus.Documents();
+        var four = TopicTrainer.Train(docs, new TrainOptions { Folds = 2 }).Model;
+        var three = TopicTrainer.Train(docs, new TrainOptions { Folds = 2, CharacterGramLength = 3 }).Model;
+        Assert.Throws<ArgumentException>(() => TopicModel.AverageLogOdds([four, three], "v"));
+        Assert.Throws<ArgumentException>(() => TopicModel.AverageLogOdds([], "v"));
     }
 }
