@@ -27,7 +27,7 @@ public static class ClassifyCommands
         var charGrams = new Option<int?>("--char-grams") { Description = "Length of the character n-grams, 3 to 6 (default 5 for the shipped taxonomy, 4 with --out)" };
         charGrams.Validators.Add(r => { if (r.GetValueOrDefault<int?>() is < 3 or > 6) r.AddError("--char-grams must be between 3 and 6"); });
         var seed = new Option<int>("--seed") { Description = "Seed for fold assignment and composite partners (default 1, the shipped model's)", DefaultValueFactory = _ => 1 };
-        var members = new Option<int?>("--members") { Description = "Models to train with different seeds and average into one (default 1)" };
+        var members = new Option<int?>("--members") { Description = "Models to train with different seeds and average into one (default 5 for the shipped taxonomy, 1 with --out)" };
         members.Validators.Add(r => { if (r.GetValueOrDefault<int?>() is < 1 or > 50) r.AddError("--members must be between 1 and 50"); });
         var minThreshold = new Option<float?>("--min-threshold") { Description = "Lowest whole-article threshold per label (default 0.7 for the shipped taxonomy, none with --out)" };
         var command = new Command("train", "Train one classifier per label found in the data; print cross-validated precision, recall and F1");
