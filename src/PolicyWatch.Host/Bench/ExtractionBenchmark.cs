@@ -77,9 +77,10 @@ public static partial class ExtractionBenchmark
     /// <summary>
     /// The many-sites set: body F1 by its <c>score.py</c>, metadata (published day, title, authors) by its
     /// <c>meta_score.py</c>, for us and SmartReader, each page extracted with the address it was published at (spec.json's
-    /// <c>url</c>), as a poll knows it.
+    /// <c>url</c>), as a poll knows it. With <paramref name="keepDir"/>, each extractor's predictions stay there as
+    /// <c>multi-policywatch.json</c> and <c>multi-smartreader.json</c> (the scorers' input, for <c>--show N</c>).
     /// </summary>
-    public static async Task<string> RunMultiAsync(string dir, TextWriter log, CancellationToken ct)
+    public static async Task<string> RunMultiAsync(string dir, TextWriter log, CancellationToken ct, string? keepDir = null)
     {
         using var spec = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(dir, "spec.json"), ct));
         var pages = Directory.EnumerateFiles(Path.Combine(dir, "html"), "*.html*").OrderBy(f => f)
@@ -115,7 +116,8 @@ public static partial class ExtractionBenchmark
             await File.WriteAllTextAsync(file, JsonSerializer.Serialize(preds), ct);
             var body = await RunPythonAsync(Path.Combine(dir, "score.py"), [file, "--spec", Path.Combine(dir, "spec.json"), "--worst", "0"], ct);
             var meta = await RunPythonAsync(Path.Combine(dir, "meta_score.py"), [file, "--spec", Path.Combine(dir, "spec.json")], ct);
-            File.Delete(file);
+            if (keepDir is null) File.Delete(file);
+            else File.Move(file, Path.Combine(Directory.CreateDirectory(keepDir).FullName, name.StartsWith("PolicyWatch") ? "multi-policywatch.json" : "multi-smartreader.json"), overwrite: true);
             var metaLine = meta?.Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault() ?? "";
             string M(string field) => Regex.Match(metaLine, $@"{field} ([0-9.]+)") is { Success: true } m ? m.Groups[1].Value : "–";
             var empty = body is null ? "–" : Regex.Match(body, @"empty (\d+)").Groups[1].Value;

@@ -30,15 +30,17 @@ public static class BenchCommand
         var pages = new Option<string>("--pages") { Description = "Benchmark folder with html/, ground-truth.json and score.py", DefaultValueFactory = _ => SharedPath("benchmarks/extraction") };
         var passes = new Option<int>("--passes") { Description = "Timed passes over the pages", DefaultValueFactory = _ => 5 };
         var multi = new Option<string>("--multi") { Description = "The many-sites, many-languages benchmark folder (html/, spec.json, score.py, meta_score.py)", DefaultValueFactory = _ => SharedPath("benchmarks/extraction-multi") };
+        var keep = new Option<string?>("--keep-predictions") { Description = "Folder to keep the many-sites predictions in (multi-policywatch.json, multi-smartreader.json), for meta_score.py --show N" };
         var extraction = new Command("extraction", "Extraction quality (body F1, metadata) and speed on the shared benchmark pages, beside SmartReader");
         extraction.Options.Add(pages);
         extraction.Options.Add(multi);
         extraction.Options.Add(passes);
+        extraction.Options.Add(keep);
         extraction.SetAction(async (parse, ct) =>
         {
             var markdown = await ExtractionBenchmark.RunAsync(parse.GetValue(pages)!, Math.Max(1, parse.GetValue(passes)), parse.InvocationConfiguration.Error, ct);
             if (Directory.Exists(parse.GetValue(multi)))
-                markdown += "\n\n" + await ExtractionBenchmark.RunMultiAsync(parse.GetValue(multi)!, parse.InvocationConfiguration.Error, ct);
+                markdown += "\n\n" + await ExtractionBenchmark.RunMultiAsync(parse.GetValue(multi)!, parse.InvocationConfiguration.Error, ct, parse.GetValue(keep));
             Write(parse, output, "extraction", markdown);
             return 0;
         });
