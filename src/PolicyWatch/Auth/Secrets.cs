@@ -36,7 +36,7 @@ public static class Secrets
     public static (string Key, string Prefix, string Hash) NewApiKey()
     {
         var prefix = Convert.ToHexString(RandomNumberGenerator.GetBytes(4)).ToLowerInvariant();
-        var secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var secret = System.Buffers.Text.Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(24));
         var key = $"pw_{prefix}_{secret}";
         return (key, prefix, HashApiKey(key));
     }

@@ -404,7 +404,7 @@ public sealed partial class Store
                 sort == SearchSort.Date ? Date!.Value.Ticks.ToString(CultureInfo.InvariantCulture) : Rank!.Value.ToString("R", CultureInfo.InvariantCulture),
                 Id!.Value.ToString(CultureInfo.InvariantCulture),
                 string.Join(',', (Shown ?? []).Select(i => i.ToString(CultureInfo.InvariantCulture))));
-            return Convert.ToBase64String(Encoding.UTF8.GetBytes(text)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+            return System.Buffers.Text.Base64Url.EncodeToString(Encoding.UTF8.GetBytes(text));
         }
 
         /// <summary>Reads a cursor; an edited one (a clock or date outside 1990 to tomorrow, a rank that is no number) is refused.</summary>
@@ -413,9 +413,7 @@ public sealed partial class Store
             if (string.IsNullOrEmpty(after)) return null;
             try
             {
-                var b64 = after.Replace('-', '+').Replace('_', '/');
-                b64 += new string('=', (4 - b64.Length % 4) % 4);
-                var parts = Encoding.UTF8.GetString(Convert.FromBase64String(b64)).Split('|');
+                var parts = Encoding.UTF8.GetString(System.Buffers.Text.Base64Url.DecodeFromChars(after)).Split('|');
                 var now = new DateTimeOffset(long.Parse(parts[0], CultureInfo.InvariantCulture), TimeSpan.Zero);
                 var id = long.Parse(parts[2], CultureInfo.InvariantCulture);
                 var shown = parts.Length > 3 && parts[3].Length > 0 ? parts[3].Split(',').Select(x => long.Parse(x, CultureInfo.InvariantCulture)).ToList() : [];

@@ -7,7 +7,7 @@ public sealed partial class Store
     /// <summary>Starts a web session for the user; the id (256 random bits, URL-safe) goes into the signed cookie.</summary>
     public async Task<string> StartSessionAsync(long userId, CancellationToken ct = default)
     {
-        var id = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var id = System.Buffers.Text.Base64Url.EncodeToString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
         await using var conn = await db.OpenConnectionAsync(ct);
         await conn.ExecuteAsync(new CommandDefinition("INSERT INTO user_sessions (id, user_id) VALUES (@id, @userId)", new { id, userId }, cancellationToken: ct));
         return id;
