@@ -23,6 +23,8 @@ public static class ClassifyCommands
         var copies = new Option<bool>("--body-copies") { Description = "Also train on each example without its title (the default for the shipped taxonomy)" };
         var noComposites = new Option<bool>("--no-composites") { Description = "Do not also train on composite articles (two examples' bodies, both label sets; the shipped taxonomy does; --out models do not unless --composites)" };
         var composites = new Option<bool>("--composites") { Description = "Also train on composite articles of two examples with different topics (the default for the shipped taxonomy)" };
+        var noPassages = new Option<bool>("--no-passage-copies") { Description = "Do not also train on each passage of the examples with one topic (the shipped taxonomy does; --out models do not unless --passage-copies)" };
+        var passages = new Option<bool>("--passage-copies") { Description = "Also train on each passage of the examples with one topic (the default for the shipped taxonomy)" };
         var dev = new Option<string?>("--dev") { Description = "Labelled JSON Lines of real articles (models/devset/check.py --join) to report the new model's real-text figures on" };
         var charGrams = new Option<int?>("--char-grams") { Description = "Length of the character n-grams, 3 to 6 (default 5 for the shipped taxonomy, 4 with --out)" };
         charGrams.Validators.Add(r => { if (r.GetValueOrDefault<int?>() is < 3 or > 6) r.AddError("--char-grams must be between 3 and 6"); });
@@ -41,6 +43,8 @@ public static class ClassifyCommands
         command.Options.Add(copies);
         command.Options.Add(noComposites);
         command.Options.Add(composites);
+        command.Options.Add(noPassages);
+        command.Options.Add(passages);
         command.Options.Add(minThreshold);
         command.Options.Add(seed);
         command.Options.Add(charGrams);
@@ -71,6 +75,7 @@ public static class ClassifyCommands
                 Folds = parse.GetValue(folds), Seed = parse.GetValue(seed), L2 = parse.GetValue(l2) ?? start.L2,
                 BodyOnlyCopies = !parse.GetValue(noCopies) && (parse.GetValue(copies) || start.BodyOnlyCopies),
                 CompositeCopies = !parse.GetValue(noComposites) && (parse.GetValue(composites) || start.CompositeCopies),
+                PassageCopies = !parse.GetValue(noPassages) && (parse.GetValue(passages) || start.PassageCopies),
                 MinThreshold = parse.GetValue(minThreshold) ?? start.MinThreshold,
                 CharacterGramLength = parse.GetValue(charGrams) ?? start.CharacterGramLength,
                 Members = parse.GetValue(members) ?? start.Members,

@@ -177,6 +177,7 @@ public sealed class TopicTrainerTests
         Assert.Equal(7, json["training"]!["seed"]!.GetValue<int>());
         Assert.Equal(5, json["training"]!["characterGrams"]!.GetValue<int>());
         Assert.Equal(5, json["training"]!["members"]!.GetValue<int>());
+        Assert.True(json["training"]!["passageCopies"]!.GetValue<bool>());
 
         // a retrain without the development set must not leave the old model's real-article figures behind
         Taxonomy.Load(path).Record(result.Model, result.CrossValidated);
@@ -280,5 +281,30 @@ public sealed class TopicTrainerTests
         var three = TopicTrainer.Train(docs, new TrainOptions { Folds = 2, CharacterGramLength = 3 }).Model;
         Assert.Throws<ArgumentException>(() => TopicModel.AverageLogOdds([four, three], "v"));
         Assert.Throws<ArgumentException>(() => TopicModel.AverageLogOdds([], "v"));
+    }
+
+    [Fact]
+    public void PassageCopies_EveryPassageOfAOneTopicExample_NoneOfAManyTopicOne()
+    {
+        // three paragraphs of over 45 words each: three passages
+        static string Essay(string subject) => string.Join("\n", Enumerable.Range(1, 3).Select(k =>
+            $"Part {k}. " + string.Concat(Enumerable.Repeat($"The valley's growers said the {subject} went on all week, and the cooperative counted crates at dusk. ", 4))));
+        var oneTopic = new LabeledDocument("long-1", "", Essay("apple harvest"), ["fruit"]);
+        var twoTopics = new LabeledDocument("long-2", "", Essay("apple harvest and the harbour ferry"), ["fruit", "boats"]);
+        Assert.Equal(3, Passages.Split(oneTopic.Text!).Count);
+        Assert.Equal(3, Passages.Split(twoTopics.Text!).Count);
+
+        static int Rows(List<LabeledDocument> docs, bool passages)
+        {
+            var lines = new List<string>();
+            TopicTrainer.Train(docs, new TrainOptions { Folds = 2, PassageCopies = passages }, lines.Add);
+            var m = System.Text.RegularExpressions.Regex.Match(string.Join("\n", lines), @"\((\d+) training rows\)");
+            Assert.True(m.Success, string.Join("\n", lines));
+            return int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        }
+        var corpus = TinyCorpus.Documents();
+        var fromCorpus = Rows(corpus, true) - Rows(corpus, false);
+        Assert.Equal(fromCorpus, Rows([.. corpus, twoTopics], true) - Rows([.. corpus, twoTopics], false));
+        Assert.Equal(fromCorpus + 3, Rows([.. corpus, oneTopic], true) - Rows([.. corpus, oneTopic], false));
     }
 }
