@@ -117,7 +117,11 @@ public static partial class ExtractionBenchmark
             var body = await RunPythonAsync(Path.Combine(dir, "score.py"), [file, "--spec", Path.Combine(dir, "spec.json"), "--worst", "0"], ct);
             var meta = await RunPythonAsync(Path.Combine(dir, "meta_score.py"), [file, "--spec", Path.Combine(dir, "spec.json")], ct);
             if (keepDir is null) File.Delete(file);
-            else File.Move(file, Path.Combine(Directory.CreateDirectory(keepDir).FullName, name.StartsWith("PolicyWatch") ? "multi-policywatch.json" : "multi-smartreader.json"), overwrite: true);
+            else
+            {
+                var kept = name.StartsWith("PolicyWatch") ? "multi-policywatch.json" : "multi-smartreader.json";
+                File.Move(file, Path.Combine(Directory.CreateDirectory(keepDir).FullName, kept), overwrite: true);
+            }
             var metaLine = meta?.Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault() ?? "";
             string M(string field) => Regex.Match(metaLine, $@"{field} ([0-9.]+)") is { Success: true } m ? m.Groups[1].Value : "–";
             var empty = body is null ? "–" : Regex.Match(body, @"empty (\d+)").Groups[1].Value;

@@ -30,7 +30,10 @@ public static class BenchCommand
         var pages = new Option<string>("--pages") { Description = "Benchmark folder with html/, ground-truth.json and score.py", DefaultValueFactory = _ => SharedPath("benchmarks/extraction") };
         var passes = new Option<int>("--passes") { Description = "Timed passes over the pages", DefaultValueFactory = _ => 5 };
         var multi = new Option<string>("--multi") { Description = "The many-sites, many-languages benchmark folder (html/, spec.json, score.py, meta_score.py)", DefaultValueFactory = _ => SharedPath("benchmarks/extraction-multi") };
-        var keep = new Option<string?>("--keep-predictions") { Description = "Folder to keep the many-sites predictions in (multi-policywatch.json, multi-smartreader.json), for meta_score.py --show N" };
+        var keep = new Option<string?>("--keep-predictions")
+        {
+            Description = "Folder to keep the many-sites predictions in (multi-policywatch.json, multi-smartreader.json), for meta_score.py --show N",
+        };
         var extraction = new Command("extraction", "Extraction quality (body F1, metadata) and speed on the shared benchmark pages, beside SmartReader");
         extraction.Options.Add(pages);
         extraction.Options.Add(multi);

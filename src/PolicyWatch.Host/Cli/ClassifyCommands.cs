@@ -23,13 +23,23 @@ public static class ClassifyCommands
         var copies = new Option<bool>("--body-copies") { Description = "Also train on each example without its title (the default for the shipped taxonomy)" };
         var noComposites = new Option<bool>("--no-composites") { Description = "Do not also train on composite articles (two examples' bodies, both label sets; the shipped taxonomy does; --out models do not unless --composites)" };
         var composites = new Option<bool>("--composites") { Description = "Also train on composite articles of two examples with different topics (the default for the shipped taxonomy)" };
-        var noPassages = new Option<bool>("--no-passage-copies") { Description = "Do not also train on each passage of the examples with one topic (the shipped taxonomy does; --out models do not unless --passage-copies)" };
+        var noPassages = new Option<bool>("--no-passage-copies")
+        {
+            Description = "Do not also train on each passage of the examples with one topic (the shipped taxonomy does; --out models do not unless --passage-copies)",
+        };
         var passages = new Option<bool>("--passage-copies") { Description = "Also train on each passage of the examples with one topic (the default for the shipped taxonomy)" };
         var dev = new Option<string?>("--dev") { Description = "Labelled JSON Lines of real articles (models/devset/check.py --join) to report the new model's real-text figures on" };
         var charGrams = new Option<int?>("--char-grams") { Description = "Length of the character n-grams, 3 to 6 (default 5 for the shipped taxonomy, 4 with --out)" };
         charGrams.Validators.Add(r => { if (r.GetValueOrDefault<int?>() is < 3 or > 6) r.AddError("--char-grams must be between 3 and 6"); });
-        var seed = new Option<int>("--seed") { Description = "Seed for fold assignment and composite partners (default 1, the shipped model's)", DefaultValueFactory = _ => 1 };
-        var members = new Option<int?>("--members") { Description = "Models to train with different seeds and average into one (default 5 for the shipped taxonomy, 1 with --out)" };
+        var seed = new Option<int>("--seed")
+        {
+            Description = "Seed for fold assignment, composite partners and the trainer (default 1, the shipped model's); with --members, the first member's (then +1000 each)",
+            DefaultValueFactory = _ => 1,
+        };
+        var members = new Option<int?>("--members")
+        {
+            Description = "Models to train with different seeds and average into one (default 5 for the shipped taxonomy, 1 with --out)",
+        };
         members.Validators.Add(r => { if (r.GetValueOrDefault<int?>() is < 1 or > 50) r.AddError("--members must be between 1 and 50"); });
         var minThreshold = new Option<float?>("--min-threshold") { Description = "Lowest whole-article threshold per label (default 0.7 for the shipped taxonomy, none with --out)" };
         var command = new Command("train", "Train one classifier per label found in the data; print cross-validated precision, recall and F1");

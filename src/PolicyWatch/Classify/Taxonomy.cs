@@ -88,7 +88,8 @@ public sealed class Taxonomy
                 ["seed"] = options.Seed, ["folds"] = options.Folds, ["l2"] = Math.Round(options.L2, 6),
                 ["characterGrams"] = options.CharacterGrams ? options.CharacterGramLength : 0,
                 ["bodyOnlyCopies"] = options.BodyOnlyCopies, ["composites"] = options.CompositeCopies, ["passageCopies"] = options.PassageCopies,
-                ["minThreshold"] = Math.Round(options.MinThreshold, 4), ["passageThreshold"] = Math.Round(options.PassageThreshold, 4), ["members"] = options.Members,
+                ["minThreshold"] = Math.Round(options.MinThreshold, 4), ["passageThreshold"] = Math.Round(options.PassageThreshold, 4),
+                ["members"] = options.Members,
             };
         _json["modelVersion"] = model.Version;
         _json["trainer"] = model.Trainer;

@@ -32,7 +32,8 @@ public sealed class DigestOptions
 public static class UnsubscribeToken
 {
     public static string Create(long subscriberId, string key) =>
-        System.Buffers.Text.Base64Url.EncodeToString(HMACSHA256.HashData(Encoding.UTF8.GetBytes(key), Encoding.UTF8.GetBytes($"unsubscribe:{subscriberId}")));
+        System.Buffers.Text.Base64Url.EncodeToString(
+            HMACSHA256.HashData(Encoding.UTF8.GetBytes(key), Encoding.UTF8.GetBytes($"unsubscribe:{subscriberId}")));
 
     public static bool Verify(long subscriberId, string? token, string key) =>
         token is not null && CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Create(subscriberId, key)), Encoding.ASCII.GetBytes(token));

@@ -7,7 +7,8 @@ namespace PolicyWatch.Storage;
 /// <summary>
 /// <see cref="IHostSlots"/> in PostgreSQL: a session advisory lock per host makes requests to it one at a time across
 /// every process (a process that dies releases it with its connection), and table <c>host_slots</c> keeps when the
-/// last request ended, on the database's clock, so machines agree whatever their own clocks say.
+/// next request may start (a delay after the last one ended; two delays after the start of one still in flight), on
+/// the database's clock, so machines agree whatever their own clocks say.
 /// </summary>
 public sealed class HostSlots(NpgsqlDataSource db) : IHostSlots
 {

@@ -253,15 +253,16 @@ public sealed class TopicTrainerTests
         var b = TopicTrainer.Train(docs, options with { Seed = 1003 }).Model;
         var merged = TopicTrainer.Train(docs, options with { Members = 2 }).Model;
 
-        static float Logit(float p) => MathF.Log(p / (1 - p));
+        // log-odds straight from a label's parameters, in double: p = 1 / (1 + exp(slope·(w·x + b) + offset))
+        static double LogOdds(LabelModel l, SparseVector x) => -(l.Slope * ((double)x.Dot(l.Weights) + l.Bias) + l.Offset);
         foreach (var (title, text) in new[] { ("Orchard news", "The apple harvest in the orchard was the best in years."),
                      ("Library hours", "The council extended library hours and changed parking permits."), ("", "A ferry in a storm.") })
         {
             var x = merged.Featurizer.Transform(title, text);
             foreach (var (l, li) in merged.Labels.Select((l, li) => (l, li)))
             {
-                var expected = (Logit(a.Labels[li].Probability(x)) + Logit(b.Labels[li].Probability(x))) / 2;
-                Assert.Equal(expected, Logit(l.Probability(x)), 2);
+                var expected = (LogOdds(a.Labels[li], x) + LogOdds(b.Labels[li], x)) / 2;
+                Assert.InRange(LogOdds(l, x), expected - 1e-3, expected + 1e-3);
                 Assert.Equal((a.Labels[li].Threshold + b.Labels[li].Threshold) / 2, l.Threshold, 4);
             }
         }
@@ -270,7 +271,9 @@ public sealed class TopicTrainerTests
         Assert.NotEqual(a.Labels[0].Probability(w), b.Labels[0].Probability(w));
         // still one model's size, and it tags as its members do
         Assert.Equal(a.Labels[0].Weights.Length, merged.Labels[0].Weights.Length);
-        Assert.Equal(["fruit"], merged.Predict("Orchard news", "The apple harvest in the orchard was the best in years.").Where(p => p.Tagged).Select(p => p.Label));
+        const string orchard = "The apple harvest in the orchard was the best in years.";
+        foreach (var model in new[] { a, b, merged })
+            Assert.Equal(["fruit"], model.Predict("Orchard news", orchard).Where(p => p.Tagged).Select(p => p.Label));
     }
 
     [Fact]
@@ -288,7 +291,8 @@ public sealed class TopicTrainerTests
     {
         // three paragraphs of over 45 words each: three passages
         static string Essay(string subject) => string.Join("\n", Enumerable.Range(1, 3).Select(k =>
-            $"Part {k}. " + string.Concat(Enumerable.Repeat($"The valley's growers said the {subject} went on all week, and the cooperative counted crates at dusk. ", 4))));
+            $"Part {k}. " + string.Concat(Enumerable.Repeat(
+                $"The valley's growers said the {subject} went on all week, and the cooperative counted crates at dusk. ", 4))));
         var oneTopic = new LabeledDocument("long-1", "", Essay("apple harvest"), ["fruit"]);
         var twoTopics = new LabeledDocument("long-2", "", Essay("apple harvest and the harbour ferry"), ["fruit", "boats"]);
         Assert.Equal(3, Passages.Split(oneTopic.Text!).Count);

@@ -42,7 +42,14 @@ public sealed class WebUiTests(PostgresFixture pg) : IAsyncLifetime
     {
         var wait = new WebDriverWait(_browser, TimeSpan.FromSeconds(10));
         wait.IgnoreExceptionTypes(typeof(NoSuchElementException));
-        try { wait.Until(d => { try { return d.FindElement(by).Text == expected; } catch (WebDriverException e) when (Replaced(e)) { return false; } }); }
+        try
+        {
+            wait.Until(d =>
+            {
+                try { return d.FindElement(by).Text == expected; }
+                catch (WebDriverException e) when (Replaced(e)) { return false; }
+            });
+        }
         catch (WebDriverTimeoutException) { Assert.Equal(expected, _browser.FindElement(by).Text); }
     }
 
