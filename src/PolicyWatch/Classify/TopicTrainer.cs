@@ -228,10 +228,11 @@ public static class TopicTrainer
         var gold = docs.Select(d => (IReadOnlyCollection<string>)d.Labels.ToHashSet()).ToList();
         var predicted = Enumerable.Range(0, docs.Count).Select(i =>
         {
-            var tagged = trainable.Where((_, li) => oof[li][i] >= labelModels[li].Threshold).ToHashSet();
-            if (tagged.Count == 0 && atLeastOne)
-                tagged.Add(trainable[Enumerable.Range(0, trainable.Count).MaxBy(li => oof[li][i])]);
-            return (IReadOnlyCollection<string>)tagged;
+            // the out-of-fold scores judged as the model judges a whole document (TopicModel.PredictWhole)
+            IReadOnlyList<TopicPrediction> verdicts = trainable.Select((label, li) =>
+                new TopicPrediction(label, oof[li][i], oof[li][i] >= labelModels[li].Threshold, oof[li][i], 0, null, null)).ToList();
+            if (atLeastOne) verdicts = TopicModel.TagBestWhenNone(verdicts);
+            return (IReadOnlyCollection<string>)verdicts.Where(v => v.Tagged).Select(v => v.Label).ToHashSet();
         }).ToList();
         var report = EvaluationReport.Compute(trainable, gold, predicted);
         var version = $"{DateTime.UtcNow:yyyyMMddHHmmss}-{options.Trainer}";
