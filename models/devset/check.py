@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Verify a real-article dev-set manifest against a texts file.
 
-Usage: check.py MANIFEST TEXTS.jsonl [--join OUT.jsonl]
+Usage: check.py MANIFEST TEXTS.jsonl [--join OUT.jsonl [--verified-only]]
 
 MANIFEST      models/devset/real-articles.jsonl (id, query, url, labels, reason, sha256, length)
 TEXTS.jsonl   one JSON object per line: {"id", "url", "title", "text"} (kept outside the repo)
@@ -12,7 +12,10 @@ per label, the number of articles with no label and with several labels, then ev
 mismatch and missing id. Exits 1 if anything is missing or mismatched (or the manifest
 itself is malformed), 0 otherwise. With --join, also writes OUT.jsonl (outside the repo):
 {"id","title","text","topics"} per verified article, the labelled form that
-`policywatch eval --data` and `policywatch train --dev` read. Standard library only.
+`policywatch eval --data` and `policywatch train --dev` read. --join writes nothing while any
+text is missing or mismatched, unless --verified-only is given: then it joins the verified
+ones, says how many it left out (their figures are then on a smaller set), and still exits 1.
+-h or --help prints this text. Standard library only.
 """
 import hashlib
 import json
@@ -40,10 +43,15 @@ def read_jsonl(path):
 
 
 def main(argv):
+    if any(a in ("-h", "--help") for a in argv[1:]):
+        print(__doc__.strip())
+        return 0
     join = None
+    verified_only = "--verified-only" in argv
+    argv = [a for a in argv if a != "--verified-only"]
     if len(argv) == 5 and argv[3] == "--join":
         join, argv = argv[4], argv[:3]
-    if len(argv) != 3:
+    if len(argv) != 3 or (verified_only and not join):
         print(__doc__.strip().splitlines()[2], file=sys.stderr)
         return 2
     manifest = read_jsonl(argv[1])
@@ -129,12 +137,14 @@ def main(argv):
         print(f"  MISMATCH {rid}: {d}")
     for kind, rid, d in problems:
         print(f"  PROBLEM [{kind}] {rid}: {d}")
-    if join and not (missing or mismatched or problems):
+    if join and (verified_only or not (missing or mismatched or problems)):
+        bad = set(missing) | {rid for rid, _ in mismatched} | {rid for _, rid, _ in problems}
+        kept = [m for m in manifest if m["id"] not in bad and m["id"] in by_id]
         with open(join, "w", encoding="utf-8") as out:
-            for m in manifest:
+            for m in kept:
                 t = by_id[m["id"]]
                 out.write(json.dumps({"id": m["id"], "title": t.get("title") or "", "text": t["text"], "topics": m["labels"]}, ensure_ascii=False) + "\n")
-        print(f"joined {len(manifest)} labelled articles into {join}")
+        print(f"joined {len(kept)} labelled articles into {join}" + (f" (left out {len(manifest) - len(kept)} unverified)" if len(kept) < len(manifest) else ""))
     return 1 if (missing or mismatched or problems) else 0
 
 

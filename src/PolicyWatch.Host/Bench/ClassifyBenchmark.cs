@@ -155,9 +155,9 @@ public static partial class ClassifyBenchmark
             var report = ClassifyCommands.Evaluate(own.Model, set);
             sb.AppendLine($"### Real published articles, held out: `{Path.GetFileName(file)}`");
             sb.AppendLine();
-            sb.AppendLine($"{set.Count} real articles labelled like the development set, never trained on; what each has been used for since");
-            sb.AppendLine("its first score (the misses of some told our writers what to write next; the first two helped choose L2) is recorded in");
-            sb.AppendLine("`models/devset/README.md`. Tagged as shipped:");
+            sb.AppendLine($"{set.Count} real articles labelled like the development set, never trained on. What each set has been used for since");
+            sb.AppendLine("its first score (some sets' misses told our writers what to write next, some helped choose settings) is recorded");
+            sb.AppendLine("per set in `models/devset/README.md`. Tagged by the model trained above:");
             sb.AppendLine();
             sb.AppendLine("| topic | articles | precision | recall | F1 |");
             sb.AppendLine("|---|---|---|---|---|");

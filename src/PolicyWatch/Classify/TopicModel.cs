@@ -99,10 +99,13 @@ public sealed class TopicModel
                 if (p > best) { best = p; at = k; }
             }
             if (passages.Count == 1) { best = doc; at = 0; } // the body is one passage: the whole article speaks for it
-            var tagged = doc >= label.Threshold || at >= 0 && best >= label.PassageThreshold;
+            // only a substantial passage may tag on the passage threshold: a one-passage body shorter than that (a brief,
+            // a feed's summary) is judged by the whole article's threshold alone, as a passing mention would be
+            var byPassage = at >= 0 && passages[at].Words >= Passages.MinWords && best >= label.PassageThreshold;
+            var tagged = doc >= label.Threshold || byPassage;
             // evidence is a passage that is on the topic by itself (it would tag the article alone, or pass the whole
             // article's threshold), never the least bad of unrelated ones
-            var evidence = at >= 0 && best >= Math.Min(label.Threshold, label.PassageThreshold) ? passages[at] : (Passage?)null;
+            var evidence = at >= 0 && (byPassage || best >= label.Threshold) ? passages[at] : (Passage?)null;
             result.Add(new TopicPrediction(label.Label, Math.Max(doc, passages.Count == 1 ? doc : best), tagged, doc, best,
                 evidence?.Start, evidence?.End));
         }

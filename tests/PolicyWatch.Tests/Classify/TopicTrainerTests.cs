@@ -311,4 +311,22 @@ public sealed class TopicTrainerTests
         Assert.Equal(fromCorpus, Rows([.. corpus, twoTopics], true) - Rows([.. corpus, twoTopics], false));
         Assert.Equal(fromCorpus + 3, Rows([.. corpus, oneTopic], true) - Rows([.. corpus, oneTopic], false));
     }
+
+    [Fact]
+    public void OnePassageBody_TagsOnThePassageThresholdOnlyWhenSubstantial()
+    {
+        var model = TopicTrainer.Train(TinyCorpus.Documents(), new TrainOptions { Folds = 3 }).Model;
+        foreach (var l in model.Labels) { l.Threshold = 0.999f; l.PassageThreshold = 0.001f; }
+        const string sentence = "Growers reported that the apple orchard harvest went well this year in the valley. ";
+
+        // a one-line brief: a passing mention by the taxonomy's rule, judged by the whole article's threshold alone
+        var brief = model.Predict("", sentence.Trim());
+        Assert.DoesNotContain(brief, p => p.Tagged);
+        // one paragraph of over 45 words is a substantial passage, and the passage threshold applies
+        var paragraph = string.Concat(Enumerable.Repeat(sentence, 4)).Trim();
+        Assert.Single(Passages.Split(paragraph));
+        var tagged = model.Predict("", paragraph).Where(p => p.Tagged).ToList();
+        Assert.NotEmpty(tagged);
+        Assert.All(tagged, p => Assert.Equal((0, paragraph.Length), (p.EvidenceStart, p.EvidenceEnd)));
+    }
 }
