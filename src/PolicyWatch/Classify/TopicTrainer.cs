@@ -131,11 +131,14 @@ public static class TopicTrainer
             var members = Enumerable.Range(0, options.Members)
                 .Select(b => TrainSingle(docs, options with { Seed = options.Seed + 1000 * b }, b == 0 ? log : _ => { })).ToList();
             log($"{options.Members} members averaged; cross-validated figures are the first member's (seed {options.Seed})");
-            var merged = TopicModel.AverageLogOdds(members.Select(m => m.Model).ToList(), $"{DateTime.UtcNow:yyyyMMddHHmmss}-{options.Trainer}");
+            var merged = TopicModel.AverageLogOdds(members.Select(m => m.Model).ToList(), NewVersion(options));
             return new TrainResult(merged, members[0].CrossValidated, watch.Elapsed);
         }
         return TrainSingle(docs, options, log);
     }
+
+    // stored with every tag: when the model was trained, and how
+    private static string NewVersion(TrainOptions options) => $"{DateTime.UtcNow:yyyyMMddHHmmss}-{options.Trainer}";
 
     private static TrainResult TrainSingle(IReadOnlyList<LabeledDocument> docs, TrainOptions options, Action<string> log)
     {
@@ -153,13 +156,19 @@ public static class TopicTrainer
         var foldOf = AssignFolds(docs.Count, folds, options.Seed, i => docs[i].Labels.Count == 0 ? ""
             : docs[i].Labels.OrderBy(l => frequency[l]).ThenBy(l => l, StringComparer.Ordinal).First());
 
-        // copies without titles, and composites, train alongside their originals; parentOf maps every training row to
-        // the example whose fold it belongs to, rowLabels gives each row its labels
+        // copies without titles, passages and composites train alongside their originals; parentOf maps every training
+        // row to the example whose fold it belongs to, rowLabels gives each row its labels
         var parentOf = Enumerable.Range(0, docs.Count).ToList();
         var rowLabels = docs.Select(d => (IReadOnlyCollection<string>)d.Labels.ToHashSet()).ToList();
+        void AddRow(string title, string body, int parent, IReadOnlyCollection<string> labels)
+        {
+            texts.Add((title, body));
+            parentOf.Add(parent);
+            rowLabels.Add(labels);
+        }
         if (options.BodyOnlyCopies)
             for (var i = 0; i < docs.Count; i++)
-                if (!string.IsNullOrWhiteSpace(docs[i].Title) && !string.IsNullOrWhiteSpace(docs[i].Text)) { texts.Add(("", docs[i].Text!)); parentOf.Add(i); rowLabels.Add(rowLabels[i]); }
+                if (!string.IsNullOrWhiteSpace(docs[i].Title) && !string.IsNullOrWhiteSpace(docs[i].Text)) AddRow("", docs[i].Text!, i, rowLabels[i]);
         if (options.PassageCopies)
             for (var i = 0; i < docs.Count; i++)
             {
@@ -168,11 +177,7 @@ public static class TopicTrainer
                 var passages = Passages.Split(body);
                 if (passages.Count < 2) continue; // one passage is the body itself, already learnt
                 foreach (var passage in passages.Where(p => p.Words >= Passages.MinWords))
-                {
-                    texts.Add(("", passage.Text(body)));
-                    parentOf.Add(i);
-                    rowLabels.Add(rowLabels[i]);
-                }
+                    AddRow("", passage.Text(body), i, rowLabels[i]);
             }
         if (options.CompositeCopies)
         {
@@ -185,9 +190,7 @@ public static class TopicTrainer
                     && !string.IsNullOrWhiteSpace(docs[j].Text) && !docs[j].Labels.ToHashSet().SetEquals(docs[i].Labels)).ToList();
                 if (partners.Count == 0) continue;
                 var j = partners[random.Next(partners.Count)];
-                texts.Add((docs[i].Title ?? "", docs[i].Text + "\n\n" + docs[j].Text));
-                parentOf.Add(i);
-                rowLabels.Add(docs[i].Labels.Union(docs[j].Labels).ToHashSet());
+                AddRow(docs[i].Title ?? "", docs[i].Text + "\n\n" + docs[j].Text, i, docs[i].Labels.Union(docs[j].Labels).ToHashSet());
             }
         }
         var x = featurizer.Transform(texts);
@@ -235,9 +238,8 @@ public static class TopicTrainer
             return (IReadOnlyCollection<string>)verdicts.Where(v => v.Tagged).Select(v => v.Label).ToHashSet();
         }).ToList();
         var report = EvaluationReport.Compute(trainable, gold, predicted);
-        var version = $"{DateTime.UtcNow:yyyyMMddHHmmss}-{options.Trainer}";
         log($"trained in {watch.Elapsed.TotalSeconds:0.0} s");
-        var model = new TopicModel(featurizer, labelModels, version, options.Trainer, atLeastOne);
+        var model = new TopicModel(featurizer, labelModels, NewVersion(options), options.Trainer, atLeastOne);
         return new TrainResult(model, report, watch.Elapsed);
     }
 

@@ -12,8 +12,8 @@ namespace PolicyWatch.Storage;
 /// </summary>
 public sealed class HostSlots(NpgsqlDataSource db) : IHostSlots
 {
-    // timers fire up to a tick early, and a busy server stamps one request's arrival late and the next one's on time:
-    // a 20 ms delay once showed as 19.8 ms between arrivals with 5 ms here; a real host's delay is seconds
+    // timers fire up to a tick early, and a busy server stamps one request's arrival late and the next one's on time;
+    // a real host's delay is seconds, so 15 ms more is nothing to it
     private static readonly TimeSpan SafetyMargin = TimeSpan.FromMilliseconds(15);
 
     public async Task<IAsyncDisposable> AcquireAsync(string host, TimeSpan delay, CancellationToken ct)
